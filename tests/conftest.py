@@ -1,0 +1,2 @@
+import os
+os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')

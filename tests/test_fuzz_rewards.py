@@ -1,0 +1,62 @@
+"Fuzzing: rewards never raise on any text and stay within their range; loaders name the bad line."
+import json, random, string
+import pytest
+from r1repro.rewards import accuracy_reward, format_reward, language_reward, make_rewards, extract_answer
+from r1repro.tasks import load_eval_set, read_jsonl, countdown_check, parse_expression, ExpressionError
+
+PIECES = ['<think>', '</think>', '<answer>', '</answer>', '<answer', 'answer>', '73', '46', '3*7+25', '=', '(', ')',
+          '/0', '１', '٣', 'wait', 'сложим', '\n', ' ', '\x00', '🙂', '1e999', '9' * 50, '((((((((((', '+-*/']
+
+
+def random_text(rng):
+    return ''.join(rng.choice(PIECES + list(string.printable)) for _ in range(rng.randint(0, 40)))
+
+
+@pytest.mark.parametrize('seed', range(5))
+def test_rewards_never_raise_and_stay_in_range(seed):
+    rng = random.Random(seed)
+    problems = [p for t in ('arithmetic', 'countdown', 'facts') for p in load_eval_set(t)[:20]]
+    texts = [random_text(rng) for _ in problems]
+    cols = dict(answer=[p.answer for p in problems], task=[p.task for p in problems],
+                numbers=[p.metadata.get('numbers') for p in problems], target=[p.metadata.get('target') for p in problems])
+    for fn in (accuracy_reward, format_reward, language_reward):
+        values = fn(texts, **cols)
+        assert len(values) == len(texts) and all(0.0 <= v <= 1.0 for v in values)
+    total = make_rewards({'accuracy': 1.0, 'format': 0.5})(texts, **cols)
+    assert all(0.0 <= v <= 1.5 for v in total)
+
+
+def test_random_text_almost_never_scores_accuracy():
+    rng = random.Random(0)
+    texts = [random_text(rng) for _ in range(2000)]
+    scores = accuracy_reward(texts, answer=['73'] * 2000, task=['arithmetic'] * 2000)
+    # only texts that really contain "<answer>73</answer>" after the reasoning may score
+    assert all(extract_answer(t) in ('73', '+73', '073') for t, s in zip(texts, scores) if s)
+
+
+def test_countdown_parser_fuzz():
+    rng = random.Random(1)
+    for _ in range(3000):
+        expr = ''.join(rng.choice('0123456789+-*/() ') for _ in range(rng.randint(0, 25)))
+        try: parse_expression(expr)
+        except ExpressionError: pass  # refused cleanly: fine; anything else fails the test
+        assert countdown_check(expr, [3, 7, 25], 46) in (True, False)
+
+
+def test_malformed_jsonl_names_file_and_line(tmp_path):
+    rng = random.Random(2)
+    for i in range(50):
+        lines = [json.dumps({'prompt': 'x', 'answer': '1'}) for _ in range(rng.randint(1, 5))]
+        bad_at = rng.randrange(len(lines))
+        lines[bad_at] = rng.choice(['{"a": ', '[1, 2]', '"text"', 'nul', '{"a": 1}}'])
+        path = tmp_path / f'f{i}.jsonl'
+        path.write_text('\n'.join(lines) + '\n')
+        with pytest.raises(ValueError, match=rf'f{i}\.jsonl, line {bad_at + 1}:'):
+            read_jsonl(path)
+
+
+def test_reward_call_errors():
+    with pytest.raises(ValueError, match="column 'answer' has 2 items but there are 1"):
+        accuracy_reward(['x'], answer=['1', '2'])
+    with pytest.raises(TypeError, match='must be a str'):
+        format_reward([None])
