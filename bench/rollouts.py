@@ -26,7 +26,9 @@ def main():
     model.eval()
     # Never stop early, in either sampler: every row produces exactly --new-tokens tokens.
     banned = [tok.eos_token_id, tok.convert_tokens_to_ids('</answer>')]
-    hook = model.register_forward_hook(lambda m, a, out: out.logits.index_fill_(-1, torch.tensor(banned), float('-inf')))
+    def ban_stops(module, args, out):  # in place, returning None: the output object stays as it is
+        out.logits.index_fill_(-1, torch.tensor(banned), float('-inf'))
+    hook = model.register_forward_hook(ban_stops)
     prompts = [format_prompt(p) for p in load_eval_set('arithmetic')[:args.prompts]]
     n_tokens = args.prompts * args.group * args.new_tokens
 
