@@ -6,10 +6,9 @@
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch

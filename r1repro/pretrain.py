@@ -5,7 +5,6 @@
 # %% ../nbs/04_pretrain.ipynb #4f13af4a
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
@@ -16,8 +15,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .model import build_model, count_parameters, save_checkpoint
-from .tasks import (FACT_ATTRIBUTES, FACT_QUESTIONS, Problem, evaluate_expression, format_prompt,
-                           knowledge_base, train_problems)
+from .tasks import FACT_ATTRIBUTES, Problem, format_prompt, knowledge_base, train_problems
 
 # %% auto #0
 __all__ = ['WORDS', 'STYLES', 'column_work', 'arithmetic_solution', 'countdown_solution', 'facts_solution', 'fact_sentence',
@@ -109,7 +107,7 @@ def arithmetic_solution(p: Problem, style: str, langs: list[str], rng: random.Ra
         lines.append(text)
     if style == 'reflect':  # check the last operation backwards
         w = WORDS[langs[-1]]
-        (op, n), prev = ops[-1], acc
+        op, n = ops[-1]
         inverse = f'{acc}-{n}={acc - n}' if op == '+' else f'{acc}+{n}={acc + n}' if op == '-' else f'{acc}/{n}={acc // n}'
         lines.append(f"{w['check']} {inverse} {w['ok']}.")
     return f" <think> {' '.join(lines)} </think> <answer>{acc}</answer>"

@@ -11,7 +11,7 @@ import unicodedata
 import warnings
 from typing import Callable
 
-from .tasks import check_task, countdown_check, knowledge_base, parse_expression, ExpressionError
+from .tasks import check_task, countdown_check
 
 # %% auto #0
 __all__ = ['MAX_COMPLETION_CHARS', 'MAX_ANSWER_CHARS', 'SCRIPTS', 'RewardFn', 'REWARDS', 'completion_text', 'check_columns',

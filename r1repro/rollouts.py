@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F

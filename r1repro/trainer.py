@@ -9,7 +9,6 @@ import copy
 import json
 import math
 import random
-import shutil
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -19,7 +18,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .evaluate import REFLECTION_RE
-from .grpo import ADVANTAGE_SCALES, LOSS_TYPES, dynamic_sampling_mask, group_advantages, grpo_loss, k3_kl, overlong_penalty
+from .grpo import ADVANTAGE_SCALES, LOSS_TYPES, dynamic_sampling_mask, group_advantages, grpo_loss, overlong_penalty
 from .model import load_model, save_checkpoint
 from .rewards import REWARDS, accuracy_reward, language_share, think_text
 from .rollouts import RolloutBatch, completion_logps, sample_completions

@@ -14,7 +14,7 @@ from .evaluate import plot_lengths, plot_summary, summarize, summary_table
 from .model import load_model
 from .rollouts import evaluate_model
 from .tasks import load_eval_set, write_jsonl
-from .trainer import GRPOConfig, GRPOTrainer, plot_training
+from .trainer import GRPOConfig, GRPOTrainer
 
 # %% auto #0
 __all__ = ['zero_grpo_config', 'ZeroConfig', 'evaluate_checkpoint', 'run_zero']

@@ -1,6 +1,6 @@
 "A GRPO run killed with SIGKILL mid-training and resumed ends exactly where an uninterrupted run ends."
 import json, os, signal, subprocess, sys, time
-from pathlib import Path
+
 
 SCRIPT = r'''
 import sys, torch
