@@ -39,7 +39,7 @@ setuptools.setup(
     package_data={'r1repro.data': ['*.jsonl', '*.json', '*.md', 'checkpoints/*/*']},
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'bench': ['trl']},
+    extras_require={'dev': dev_requirements, 'bench': ['trl'], 'vllm': ['vllm']},
     entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )

@@ -1,7 +1,7 @@
 "Fuzzing: rewards never raise on any text and stay within their range; loaders name the bad line."
 import json, random, re, string
 import pytest
-from r1repro.rewards import accuracy_reward, format_reward, language_reward, make_rewards, extract_answer
+from r1repro.rewards import REWARDS, accuracy_reward, make_rewards, extract_answer
 from r1repro.tasks import load_eval_set, read_jsonl, countdown_check, parse_expression, ExpressionError
 
 PIECES = ['<think>', '</think>', '<answer>', '</answer>', '<answer', 'answer>', '73', '46', '3*7+25', '=', '(', ')',
@@ -19,9 +19,9 @@ def test_rewards_never_raise_and_stay_in_range(seed):
     texts = [random_text(rng) for _ in problems]
     cols = dict(answer=[p.answer for p in problems], task=[p.task for p in problems],
                 numbers=[p.metadata.get('numbers') for p in problems], target=[p.metadata.get('target') for p in problems])
-    for fn in (accuracy_reward, format_reward, language_reward):
+    for name, fn in REWARDS.items():  # every built-in reward
         values = fn(texts, **cols)
-        assert len(values) == len(texts) and all(0.0 <= v <= 1.0 for v in values)
+        assert len(values) == len(texts) and all(0.0 <= v <= 1.0 for v in values), name
     total = make_rewards({'accuracy': 1.0, 'format': 0.5})(texts, **cols)
     assert all(0.0 <= v <= 1.5 for v in total)
 
@@ -63,4 +63,31 @@ def test_reward_call_errors():
     with pytest.raises(ValueError, match="column 'answer' has 2 items but there are 1"):
         accuracy_reward(['x'], answer=['1', '2'])
     with pytest.raises(TypeError, match='must be a str'):
-        format_reward([None])
+        REWARDS["format"]([None])
+
+
+def test_sft_loader_fuzz_names_file_and_line(tmp_path):
+    "Random bad lines in an SFT set: a ValueError naming the file and line, or (--skip-bad) an exact count."
+    from r1repro.model import build_tokenizer
+    from r1repro.sft import load_sft_jsonl
+    tok = build_tokenizer()
+    good = {'prompt': 'User: What is 2+2?\nAssistant:', 'completion': ' <think> 2+2=4 </think> <answer>4</answer>'}
+    bad = ['{"prompt": ', '[1, 2]', '"text"', 'null', json.dumps({'prompt': 'x'}), json.dumps({**good, 'completion': '  '}),
+           json.dumps({**good, 'completion': '4'}), json.dumps({**good, 'prompt': 7}), json.dumps({**good, 'prompt': 'x' * 600}),
+           json.dumps({**good, 'completion': '<think>a</think><answer>1</answer><answer>2</answer>'})]
+    rng = random.Random(3)
+    for i in range(60):
+        lines = [json.dumps(good) for _ in range(rng.randint(1, 6))]
+        n_bad = rng.randint(1, len(lines))
+        at = sorted(rng.sample(range(len(lines)), n_bad))
+        for j in at: lines[j] = rng.choice(bad)
+        path = tmp_path / f's{i}.jsonl'
+        path.write_text('\n'.join(lines) + '\n')
+        with pytest.raises(ValueError, match=rf's{i}\.jsonl, line {at[0] + 1}:'):
+            load_sft_jsonl(path, tok, 512)
+        if n_bad < len(lines):
+            examples, skipped = load_sft_jsonl(path, tok, 512, skip_bad=True)
+            assert (len(examples), skipped) == (len(lines) - n_bad, n_bad)
+        else:
+            with pytest.raises(ValueError, match='no usable example'):
+                load_sft_jsonl(path, tok, 512, skip_bad=True)
