@@ -73,11 +73,11 @@ def _cmd_sft(args) -> int:
     from r1repro.sft import SFTConfig, load_sft_jsonl, sft
     cfg = SFTConfig(**{k: v for k, v in dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed).items()
                        if v is not None})
-    model, tok = load_model(args.model) if not args.resume else (None, None)
-    check_tok = tok or load_model(Path(args.out) / 'checkpoint')[1]
-    examples, skipped = load_sft_jsonl(args.data, check_tok, None, require_template=not args.any_format, skip_bad=args.skip_bad)
+    model, tok = load_model(Path(args.out) / 'checkpoint' if args.resume else args.model)
+    context = getattr(model.config, 'max_position_embeddings', None)  # a prompt that does not fit is a bad line
+    examples, skipped = load_sft_jsonl(args.data, tok, context, require_template=not args.any_format, skip_bad=args.skip_bad)
     if skipped: print(f'skipped {skipped} bad line(s) of {args.data}')
-    trainer = sft(model, tok, examples, cfg, args.out, resume=args.resume)
+    trainer = sft(model, tok, examples, cfg, args.out, resume=args.resume)  # resume reloads with the trainer state
     print(f"SFT: {len(examples)} examples, {trainer.total_steps} steps, final loss {trainer.history[-1]['loss']:.3f}; "
           f"checkpoint {Path(args.out) / 'checkpoint'}")
     return 0

@@ -14,11 +14,10 @@ from .evaluate import plot_summary, summarize, summary_table
 from .model import load_model
 from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_examples, non_reasoning_examples,
                                plot_acceptance, rejection_sample, summary_markdown)
-from .rollouts import evaluate_model
 from .sft import SFTConfig, cold_start_set, sft, write_sft_jsonl
-from .tasks import load_eval_set, read_jsonl, train_problems, write_jsonl
+from .tasks import read_jsonl, train_problems, write_jsonl
 from .trainer import GRPOConfig, GRPOTrainer, plot_training
-from .zero import zero_grpo_config
+from .zero import evaluate_checkpoint, zero_grpo_config
 
 # %% auto #0
 __all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
@@ -163,10 +162,8 @@ ROW_NAMES = {'base': 'base', 'zero': 'R1-Zero', 'stage1': 'cold start (stage 1)'
 
 
 def evaluate_run(model: str | Path, cfg: R1Config, out: Path | None = None, progress: bool = True) -> list[dict]:
-    "The held-out evaluation of one checkpoint (written to `out` as JSONL when given)."
-    m, tok = load_model(model)
-    problems = load_eval_set(cfg.eval_task)[:cfg.eval_n] if cfg.eval_n else load_eval_set(cfg.eval_task)
-    rows = evaluate_model(m, tok, problems, k=cfg.eval_k, max_new_tokens=cfg.eval_max_new_tokens, progress=progress)
+    "The held-out evaluation of one checkpoint (written to `out` as JSONL when given): R1-Zero's protocol and settings."
+    rows = evaluate_checkpoint(*load_model(model), cfg, progress=progress)
     if out is not None: write_jsonl(rows, out)
     return rows
 
@@ -217,7 +214,7 @@ def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progres
 
 
 def _history(d: Path) -> list[dict]:
-    return [json.loads(l) for l in (d / 'metrics.jsonl').read_text().splitlines()] if (d / 'metrics.jsonl').exists() else []
+    return read_jsonl(d / 'metrics.jsonl') if (d / 'metrics.jsonl').exists() else []
 
 
 def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float, evals: dict) -> dict:
