@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--lr', type=float, help='learning rate (default: the recipe)')
     p.add_argument('--loss-type', choices=['grpo', 'bnpo', 'dr_grpo', 'dapo'], help='loss aggregation (default: grpo)')
     p.add_argument('--beta', type=float, help='KL weight (default 0: no reference model)')
-    p.add_argument('--prompts-per-step', type=int, help='B, prompts per GRPO step (default 8)')
+    p.add_argument('--prompts-per-step', type=int, help='B, prompts per GRPO step (default 16)')
     p.add_argument('--group-size', type=int, help='G, completions per prompt (default 8)')
     p.add_argument('--max-new-tokens', type=int, help='completion length limit during training (default 160)')
     p.add_argument('--seed', type=int)
