@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -33,35 +32,40 @@ def _cmd_pretrain(args) -> int:
 def _cmd_evaluate(args) -> int:
     from r1repro.evaluate import summarize, summary_table
     from r1repro.model import load_model
-    from r1repro.rollouts import evaluate_model
-    from r1repro.tasks import load_eval_set, write_jsonl
+    from r1repro.rollouts import EvalConfig, evaluate_checkpoint
+    from r1repro.runfiles import write_jsonl
+    configs = [EvalConfig(task, args.n, args.k, args.max_new_tokens, args.temperature, args.top_p, args.seed).validate()
+               for task in args.tasks]  # every setting checked before the model is even loaded
     model, tok = load_model(args.model)
     summaries = {}
-    for task in args.tasks:
-        problems = load_eval_set(task)[:args.n] if args.n else load_eval_set(task)
-        rows = evaluate_model(model, tok, problems, k=args.k, temperature=args.temperature, top_p=args.top_p,
-                              max_new_tokens=args.max_new_tokens, seed=args.seed)
-        summaries[f'{args.model} · {task}'] = summarize(rows, k=args.k)
-        if args.out:
-            Path(args.out).mkdir(parents=True, exist_ok=True)
-            write_jsonl(rows, Path(args.out) / f'{task}.jsonl')
+    for cfg in configs:
+        rows = evaluate_checkpoint(model, tok, cfg)
+        summaries[f'{args.model} · {cfg.task}'] = summarize(rows, k=cfg.k)
+        if args.out: write_jsonl(rows, Path(args.out) / f'{cfg.task}.jsonl')
     print(summary_table(summaries))
     return 0
 
 
+def _eval_config(args):
+    "The recipes' evaluation: the paper's protocol, on the first `--eval-n` held-out problems when given."
+    from r1repro.rollouts import EvalConfig
+    return EvalConfig(n=args.eval_n).validate()
+
+
 def _cmd_zero(args) -> int:
+    from r1repro.runfiles import from_dict, read_json
     from r1repro.zero import ZeroConfig, run_zero, zero_grpo_config
     if args.resume:
-        if not Path(args.resume, 'zero_config.json').exists(): raise FileNotFoundError(f'{args.resume} is not an R1-Zero run directory')
-        saved = json.loads(Path(args.resume, 'zero_config.json').read_text())
-        cfg = ZeroConfig(**{**saved, 'grpo': zero_grpo_config(**saved['grpo'])})
+        recipe = Path(args.resume, 'recipe.json')
+        if not recipe.exists(): raise FileNotFoundError(f'{args.resume} is not an R1-Zero run directory (no recipe.json)')
+        cfg = from_dict(ZeroConfig, read_json(recipe))
         res = run_zero(cfg, args.resume, resume=True)
     else:
         grpo = {k: v for k, v in dict(lr=args.lr, seed=args.seed, loss_type=args.loss_type, beta=args.beta,
                                       prompts_per_step=args.prompts_per_step, group_size=args.group_size,
                                       max_new_tokens=args.max_new_tokens).items() if v is not None}
-        cfg = ZeroConfig(model=args.model, grpo=zero_grpo_config(**grpo),
-                         **{k: v for k, v in dict(steps=args.steps, eval_n=args.eval_n).items() if v is not None})
+        cfg = ZeroConfig(model=args.model, grpo=zero_grpo_config(**grpo), eval=_eval_config(args),
+                         **({'steps': args.steps} if args.steps is not None else {}))
         res = run_zero(cfg, args.run_dir)
     print(f"\nR1-Zero: {cfg.steps} GRPO steps in {res['train_seconds'] / 60:.1f} min of training; run directory {res['run_dir']}")
     print(res['table'])
@@ -86,7 +90,7 @@ def _cmd_sft(args) -> int:
 def _cmd_r1(args) -> int:
     from r1repro.r1 import (R1Config, run_r1, stage1_cold_start, stage2_reasoning_rl, stage3_rejection_sft,
                             stage4_all_rl)
-    cfg = R1Config(**{k: v for k, v in dict(base=args.base, eval_n=args.eval_n).items() if v is not None})
+    cfg = R1Config(eval=_eval_config(args), **({'base': args.base} if args.base else {}))
     if args.stage:
         if args.stage > 1 and not args.model: raise ValueError(f'--stage {args.stage} needs --model: the previous stage\'s checkpoint')
         out = Path(args.run_dir) / f'stage{args.stage}'
@@ -107,13 +111,13 @@ def _cmd_r1(args) -> int:
 
 def _cmd_distill(args) -> int:
     from r1repro.distill import DistillConfig, run_distill
-    cfg = DistillConfig(**{k: v for k, v in dict(teacher=args.teacher, student=args.student, eval_n=args.eval_n,
-                                                 kd_kind=args.kd_kind).items() if v is not None})
+    cfg = DistillConfig(eval=_eval_config(args), **{k: v for k, v in dict(teacher=args.teacher, student=args.student,
+                                                                          kd_kind=args.kd_kind).items() if v is not None})
     if not Path(cfg.teacher).exists():
         if args.teacher: raise FileNotFoundError(f'no teacher checkpoint at {cfg.teacher}')
         print(f'no teacher at {cfg.teacher}: running `r1repro r1` first to make one')
         from r1repro.r1 import R1Config, run_r1
-        run_r1(R1Config(**({'eval_n': args.eval_n} if args.eval_n else {})), Path(cfg.teacher).parent.parent, resume=True)
+        run_r1(R1Config(eval=_eval_config(args)), Path(cfg.teacher).parent.parent, resume=True)
     res = run_distill(cfg, args.run_dir, resume=args.resume)
     print(f"\nDistillation into {cfg.student}: run directory {res['run_dir']}")
     print(res['table'])

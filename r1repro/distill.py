@@ -5,7 +5,6 @@
 # %% ../nbs/11_distill.ipynb #62b6e6cb
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,13 +17,15 @@ from .model import load_model
 from .r1 import evaluate_run
 from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_examples, non_reasoning_examples,
                                rejection_sample)
-from .sft import SFTConfig, SFTTrainer, sft, write_sft_jsonl
-from .tasks import train_problems, write_jsonl
+from .sft import SFTConfig, SFTTrainer, sft
+from .rollouts import EvalConfig
+from .runfiles import from_dict, read_json, write_json, write_jsonl
+from .tasks import train_problems
 from .trainer import GRPOConfig, GRPOTrainer
 from .zero import zero_grpo_config
 
 # %% auto #0
-__all__ = ['KD_KINDS', 'kd_loss', 'check_same_vocab', 'KDTrainer', 'DistillConfig', 'grpo_for', 'run_distill']
+__all__ = ['KD_KINDS', 'kd_loss', 'kl_per_token', 'token_kl', 'check_same_vocab', 'KDTrainer', 'DistillConfig', 'run_distill']
 
 # %% ../nbs/11_distill.ipynb #0bb76ffa
 KD_KINDS = ('forward', 'reverse')
@@ -40,11 +41,37 @@ def kd_loss(student_logits: torch.Tensor,  # (N, T, V)
     if student_logits.shape != teacher_logits.shape:
         raise ValueError(f'student logits {tuple(student_logits.shape)} and teacher logits {tuple(teacher_logits.shape)} differ: '
                          'logit distillation needs the same vocabulary')
+    per_token = kl_per_token(student_logits, teacher_logits, kind, temperature)  # (N, T)
+    return (per_token * mask).sum(), mask.sum()
+
+
+def kl_per_token(student_logits: torch.Tensor,  # (..., V)
+                 teacher_logits: torch.Tensor,  # (..., V) same positions
+                 kind: str = 'forward', temperature: float = 1.0) -> torch.Tensor:  # (...) one KL per position
+    "KL(teacher || student) ('forward') or KL(student || teacher) ('reverse') at each position, times temperature²."
     s = F.log_softmax(student_logits.float() / temperature, -1)
     t = F.log_softmax(teacher_logits.float() / temperature, -1)
     p, log_p, log_q = (t.exp(), t, s) if kind == 'forward' else (s.exp(), s, t)
-    per_token = (p * (log_p - log_q)).sum(-1) * temperature ** 2  # (N, T)
-    return (per_token * mask).sum(), mask.sum()
+    return (p * (log_p - log_q)).sum(-1) * temperature ** 2
+
+# %% ../nbs/11_distill.ipynb #c7369222
+@torch.no_grad()
+def token_kl(teacher, student, batch) -> dict[str, torch.Tensor]:
+    "Per completion token (T,) of the first row of `batch`: teacher's and student's probability of it and KL(teacher || student)."
+    ids = torch.cat([batch.prompt_ids[:1], batch.completion_ids[:1]], 1)  # (1, P+T)
+    mask = torch.cat([batch.prompt_mask[:1], batch.completion_mask[:1]], 1)
+    P, n = batch.prompt_ids.shape[1], int(batch.completion_mask[0].sum())
+    pos = (mask.cumsum(-1) - 1).clamp(min=0)
+    logits = {}
+    for name, m in (('teacher', teacher), ('student', student)):
+        was = m.training
+        m.eval()
+        logits[name] = m(input_ids=ids, attention_mask=mask, position_ids=pos).logits[0, P - 1:P - 1 + n].float()  # (T, V)
+        m.train(was)
+    tokens = batch.completion_ids[0, :n]
+    prob = lambda name: F.softmax(logits[name], -1).gather(-1, tokens[:, None])[:, 0]
+    return {'tokens': tokens, 'p_teacher': prob('teacher'), 'p_student': prob('student'),
+            'kl': kl_per_token(logits['student'], logits['teacher'])}
 
 # %% ../nbs/11_distill.ipynb #2e240c48
 def check_same_vocab(teacher_tokenizer, student_tokenizer) -> None:
@@ -71,7 +98,7 @@ class KDTrainer(SFTTrainer):
 
     def loss(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
         inputs = {'input_ids': batch['input_ids'], 'attention_mask': batch['attention_mask']}
-        student = self.model(**inputs).logits[:, :-1]
+        student = self.policy(**inputs).logits[:, :-1]
         with torch.no_grad(): teacher = self.teacher(**inputs).logits[:, :-1]
         return kd_loss(student, teacher, batch['labels'][:, 1:] != -100, self.kind, self.temperature)
 
@@ -89,51 +116,29 @@ class DistillConfig:
     kd_kind: str = 'forward'
     kd_temperature: float = 1.0
     rl: GRPOConfig = field(default_factory=zero_grpo_config)
-    eval_task: str = 'arithmetic'
-    eval_n: int | None = None
-    eval_k: int = 16
-    eval_max_new_tokens: int = 256
+    eval: EvalConfig = field(default_factory=EvalConfig)  # every student, by the paper's protocol
 
     def validate(self) -> DistillConfig:
-        for c in (self.rejection, self.sft, self.kd, self.rl): c.validate()
+        for c in (self.rejection, self.sft, self.kd, self.rl, self.eval): c.validate()
         if self.kd_kind not in KD_KINDS: raise ValueError(f'unknown kd_kind {self.kd_kind!r}; expected one of {KD_KINDS}')
         if self.kd_temperature <= 0: raise ValueError(f'kd_temperature must be > 0, got {self.kd_temperature}')
         return self
-
-    @classmethod
-    def from_dict(cls, d: dict) -> DistillConfig:
-        nested = {'rejection': RejectionConfig, 'sft': SFTConfig, 'kd': SFTConfig, 'rl': GRPOConfig}
-        return cls(**{k: nested[k](**v) if k in nested else v for k, v in d.items()})
-
-
-def grpo_for(model: str | Path, cfg: GRPOConfig, seconds: float, run_dir: Path, progress: bool = True) -> GRPOTrainer:
-    "GRPO from `model` for `seconds` of wall time (whole steps), then checkpoint, metrics and plots in `run_dir`."
-    m, tok = load_model(model)
-    trainer = GRPOTrainer(m, tok, cfg)  # no run_dir while looping: write once at the end
-    t0 = time.time()
-    while time.time() - t0 < seconds: trainer.history.append(trainer.step().metrics)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    write_jsonl(trainer.history, run_dir / 'metrics.jsonl')
-    trainer.run_dir = run_dir
-    trainer.save(); trainer.plot()
-    return trainer
 
 
 def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/distill', progress: bool = True,
                 resume: bool = False,  # a finished run in `run_dir` with the same settings is read back, not redone
                 ) -> dict:
     "Teacher traces → student by SFT and by KD; student by RL for the same time; all evaluated; one table."
-    cfg = DistillConfig.from_dict(asdict((cfg or DistillConfig()).validate()))  # a copy: the caller's stays as it was
+    cfg = from_dict(DistillConfig, asdict((cfg or DistillConfig()).validate()))  # a copy: the caller's stays as it was
     for name in ('teacher', 'student'):  # a checkpoint directory is recorded by its absolute path
         if Path(getattr(cfg, name)).exists(): setattr(cfg, name, str(Path(getattr(cfg, name)).resolve()))
     run_dir = Path(run_dir)
-    if resume and (run_dir / 'results.json').exists() and \
-            DistillConfig.from_dict(json.loads((run_dir / 'distill_config.json').read_text())) == cfg:
-        return json.loads((run_dir / 'results.json').read_text())
+    if resume and (run_dir / 'results.json').exists() and from_dict(DistillConfig, read_json(run_dir / 'recipe.json')) == cfg:
+        return read_json(run_dir / 'results.json')
     teacher, ttok = load_model(cfg.teacher)
     student_tok = load_model(cfg.student)[1]
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / 'distill_config.json').write_text(json.dumps(asdict(cfg), indent=1))
+    write_json(asdict(cfg), run_dir / 'recipe.json')
     seconds, evals = {}, {}
     t0 = time.time()
     problems = [p for task, n in cfg.prompts.items() for p in train_problems(task, n, seed=cfg.rejection.seed + 23)]
@@ -142,9 +147,8 @@ def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/di
     seconds['teacher sampling'] = round(time.time() - t0, 1)
     write_jsonl(rows, run_dir / 'teacher_samples.jsonl')
     data = kept_examples(rows)
-    write_sft_jsonl(data, run_dir / 'sft_set.jsonl')
-    (run_dir / 'teacher_samples_summary.json').write_text(json.dumps(
-        {'summary': acceptance_summary(rows), 'api_cost': api_cost(rows)}, indent=1))
+    write_jsonl(data, run_dir / 'sft_set.jsonl')
+    write_json({'summary': acceptance_summary(rows), 'api_cost': api_cost(rows)}, run_dir / 'teacher_samples_summary.json')
 
     t0 = time.time()
     sft(*load_model(cfg.student), data, cfg.sft, run_dir / 'student_sft', progress=progress)
@@ -155,20 +159,21 @@ def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/di
     if kd_ok:
         t0 = time.time()
         m, tok = load_model(cfg.student)
-        KDTrainer(m, tok, data, teacher, cfg.kd, run_dir / 'student_kd', cfg.kd_kind, cfg.kd_temperature, ttok).train(progress)
+        KDTrainer(m, tok, data, teacher, cfg.kd, run_dir / 'student_kd', cfg.kd_kind, cfg.kd_temperature, ttok).train(progress=progress)
         seconds['student KD'] = round(time.time() - t0, 1)
     budget = seconds['teacher sampling'] + seconds['student SFT']
-    rl = grpo_for(cfg.student, cfg.rl, budget, run_dir / 'student_rl', progress)
+    rl = GRPOTrainer(*load_model(cfg.student), cfg.rl, run_dir=run_dir / 'student_rl')
+    rl.train(max_seconds=budget, progress=progress)  # whole steps until the budget is spent
     seconds['student RL-only'] = round(budget, 1)
     ev = lambda model, out: evaluate_run(model, cfg, run_dir / out, progress)
     evals['student base'] = ev(cfg.student, 'eval_student_base.jsonl')
     evals['student distilled (SFT)'] = ev(run_dir / 'student_sft' / 'checkpoint', 'student_sft/eval.jsonl')
     if kd_ok: evals[f'student distilled (KD, {cfg.kd_kind})'] = ev(run_dir / 'student_kd' / 'checkpoint', 'student_kd/eval.jsonl')
     evals[f'student RL-only ({len(rl.history)} steps)'] = ev(run_dir / 'student_rl' / 'checkpoint', 'student_rl/eval.jsonl')
-    summaries = {k: summarize(v, k=cfg.eval_k) for k, v in evals.items()}
+    summaries = {k: summarize(v, k=cfg.eval.k) for k, v in evals.items()}
     # the R1 rows, when the teacher comes from an `r1repro r1` run directory
     r1_results = Path(cfg.teacher).parent.parent / 'results.json'
-    r1_rows = json.loads(r1_results.read_text())['summaries'] if r1_results.exists() else {}
+    r1_rows = read_json(r1_results)['summaries'] if r1_results.exists() else {}
     table = summary_table({**r1_rows, **summaries})
     sft_pass, rl_pass = summaries['student distilled (SFT)']['pass@1']['value'], list(summaries.values())[-1]['pass@1']['value']
     res = {'table': table, 'summaries': summaries, 'seconds': seconds, 'rl_steps': len(rl.history),
@@ -176,5 +181,5 @@ def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/di
     (run_dir / 'plots').mkdir(exist_ok=True)
     plot_summary(summaries).savefig(run_dir / 'plots' / 'students.png', dpi=110, bbox_inches='tight')
     (run_dir / 'results.md').write_text(table + '\n')
-    (run_dir / 'results.json').write_text(json.dumps(res, indent=1, default=str))
+    write_json(res, run_dir / 'results.json')
     return res

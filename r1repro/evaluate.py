@@ -260,22 +260,28 @@ def plot_pass_at_k(rows: list[dict],  # a results table
 # %% ../nbs/02_evaluate.ipynb #e7cdb599
 import re
 
-from .rewards import check_answer, extract_answer, fact_words, format_ok, language_share, think_text
-from .tasks import ExpressionError, Problem, parse_expression, uses_given_numbers
+from .rewards import arithmetic_answer, check_answer, extract_answer, fact_words, format_ok, language_share, think_text
+from .tasks import ExpressionError, Problem, countdown_mistake, parse_expression
 
 REFLECTION_RE = re.compile(r'\b(wait|re-?check|let me check|double-check|verify)\b|проверим|стоп', re.I)
 
 
+def _countdown_value(text: str, numbers: list[int]):
+    "The value a Countdown answer reaches, when the checker would accept it for that value; else None."
+    try: value = parse_expression(text.split('=')[0] if text.count('=') == 1 else text)[0]
+    except ExpressionError: return None
+    return value if countdown_mistake(text, numbers, value) is None else None
+
+
 def normalize_vote(pred: str | None, problem: Problem) -> str | None:
-    "`pred` in a canonical form for majority voting (None for no answer)."
+    "`pred` as the checker reads it, for majority voting (None for no answer; `unread: …` for one it cannot read)."
     if pred is None: return None
-    text = pred.strip()
-    if problem.task == 'countdown':
-        try: value, used = parse_expression(text.split('=')[0])
-        except ExpressionError: return text
-        return str(value) if uses_given_numbers(used, problem.metadata.get('numbers', [])) else text
-    if problem.task == 'facts': return ', '.join(fact_words(text))  # the same words the checker compares
-    return str(int(text)) if re.fullmatch(r'[+-]?\d+', text) else text
+    text, read = pred.strip(), None
+    if text.isascii() and '<' not in text and '>' not in text:  # every checker refuses the others
+        if problem.task == 'countdown': read = _countdown_value(text, problem.metadata.get('numbers', []))
+        elif problem.task == 'facts': read = ', '.join(fact_words(text))  # the same words the checker compares
+        else: read = arithmetic_answer(text)  # the one integer the checker reads, or None
+    return f'unread: {text}' if read is None else str(read)
 
 
 def score_completions(problems: list[Problem],  # the problems, in order

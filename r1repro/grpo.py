@@ -9,8 +9,8 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['ADVANTAGE_SCALES', 'LOSS_TYPES', 'group_advantages', 'k3_kl', 'token_weights', 'grpo_loss', 'dynamic_sampling_mask',
-           'overlong_penalty']
+__all__ = ['ADVANTAGE_SCALES', 'LOSS_TYPES', 'LOSS_NORMALISERS', 'group_advantages', 'k3_kl', 'token_weights', 'grpo_loss',
+           'dynamic_sampling_mask', 'overlong_penalty']
 
 # %% ../nbs/05_grpo.ipynb #0df8b08d
 ADVANTAGE_SCALES = ('std', 'none')  # GRPO's standardised advantages, Dr. GRPO's centred ones
@@ -55,6 +55,10 @@ def k3_kl(logps: Tensor,  # (N, T) log-probs of the sampled tokens under the pol
 
 # %% ../nbs/05_grpo.ipynb #8988212a
 LOSS_TYPES = ('grpo', 'bnpo', 'dr_grpo', 'dapo')  # how per-token terms are aggregated into one loss
+LOSS_NORMALISERS = {'grpo': '1 / (N · |o_i|): mean over each sequence, then over sequences',  # each type's divisor, in words
+                    'bnpo': '1 / (active tokens in the batch)',
+                    'dr_grpo': '1 / (N · L_max): a constant',
+                    'dapo': '1 / (active tokens in the global batch)'}
 
 
 def token_weights(mask: Tensor,  # (N, T) 1 for completion tokens, 0 for padding
@@ -87,7 +91,8 @@ def grpo_loss(logps: Tensor,  # (N, T) log-probs of the sampled tokens under the
               beta: float = 0.0,  # weight of the k3 KL penalty (0: no reference model needed)
               max_completion_length: int | None = None,  # dr_grpo's constant normaliser (default T)
               num_items_in_batch: float | None = None,  # dapo's normaliser: active tokens in the global batch
-              ) -> tuple[Tensor, dict[str, float]]:  # scalar loss, detached statistics
+              terms: bool = False,  # also return the per-token terms (a dict of detached (N, T) tensors), for display
+              ) -> tuple:  # (scalar loss, detached statistics), and the terms when `terms=True`
     "GRPO's clipped surrogate loss with a k3 KL penalty, aggregated as `loss_type` says."
     n, t = logps.shape
     if old_logps is None: old_logps = logps.detach()
@@ -114,7 +119,10 @@ def grpo_loss(logps: Tensor,  # (N, T) log-probs of the sampled tokens under the
     stats = {'clip_low': frac(low), 'clip_high': frac(high), 'clip_ratio': frac(low | high),
              'ratio': mean(ratio), 'surrogate': mean(surrogate)}
     if beta > 0: stats['kl'] = mean(kl)
-    return loss, stats
+    if not terms: return loss, stats
+    return loss, stats, {'ratio': ratio.detach(), 'clipped': (low | high) & m,  # clipped: where the clip changes the term
+                         'kl': kl.detach() if beta > 0 else None, 'weights': weights.detach(),
+                         'surrogate': surrogate.detach(), 'per_token': per_token.detach()}
 
 # %% ../nbs/05_grpo.ipynb #ecd33dcd
 def dynamic_sampling_mask(no_signal: Tensor,  # (B,) True for groups whose rewards are all equal

@@ -5,7 +5,6 @@
 # %% ../nbs/04_pretrain.ipynb #4f13af4a
 from __future__ import annotations
 
-import math
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -14,143 +13,14 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
+from .loop import get_lr
 from .model import build_model, count_parameters, save_checkpoint
+from .solutions import WORDS, arithmetic_solution, countdown_solution, fact_sentence, facts_solution
 from .tasks import FACT_ATTRIBUTES, Problem, format_prompt, knowledge_base, train_problems
 
 # %% auto #0
-__all__ = ['WORDS', 'STYLES', 'column_work', 'arithmetic_solution', 'countdown_solution', 'facts_solution', 'fact_sentence',
-           'CorpusMix', 'textbook_mix', 'make_document', 'make_corpus', 'PretrainConfig', 'pack', 'lr_at', 'pretrain',
-           'solution_style', 'style_table', 'show_styles']
-
-# %% ../nbs/04_pretrain.ipynb #18d2e80f
-WORDS = {
-    'en': dict(carry='carry', borrow='borrow', so='so', guess='guess', wait='wait, recheck:', check='check:', ok='ok',
-               no='no', recall='recall:'),
-    'ru': dict(carry='несу', borrow='займ', so='итак', guess='наугад', wait='стоп, проверим:', check='проверка:',
-               ok='верно', no='нет', recall='помню:'),
-}
-
-# %% ../nbs/04_pretrain.ipynb #22167379
-def _digits(n: int) -> list[int]: return [int(c) for c in reversed(str(n))]
-
-
-def column_work(a: int, op: str, b: int,  # one operation; for '-' a >= b, for '*' b is one digit
-                w: dict,  # the words of one language (`WORDS['en']`)
-                slip: int | None = None,  # index of a column to get wrong (None: no slip)
-                fix: bool = False,  # whether the slip is noticed and corrected
-                rng: random.Random | None = None) -> tuple[str, int]:
-    "The written working of `a op b` and the result it arrives at (wrong if a slip was not fixed)."
-    rng = rng or random.Random(0)
-    da, db = _digits(a), (_digits(b) if op != '*' else [b])
-    steps, out, carry = [], [], 0
-    for i in range(max(len(da), len(db)) if op == '+' else len(da)):
-        x, y = (da[i] if i < len(da) else 0), (db[i] if i < len(db) else None)
-        if op == '+':
-            s = x + (y or 0) + carry
-            expr = f'{x}+{y}' if y is not None else f'{x}'
-            expr += f'+{carry}' if carry else ''
-            digit, new_carry, note = s % 10, s // 10, f" {w['carry']} 1" if s >= 10 else ''
-            value = s
-        elif op == '-':
-            d = x - (y or 0) - carry
-            borrow = d < 0
-            expr = (f'1{x}' if borrow else f'{x}') + (f'-{y}' if y is not None else '') + (f'-{carry}' if carry else '')
-            value = d + 10 * borrow
-            digit, new_carry, note = value, int(borrow), f" {w['borrow']} 1" if borrow else ''
-        else:  # '*' by one digit
-            p = x * b + carry
-            expr = f'{x}*{b}' + (f'+{carry}' if carry else '')
-            value, digit, new_carry = p, p % 10, p // 10
-            note = f" {w['carry']} {new_carry}" if new_carry else ''
-        if expr == f'{x}' and not note: steps.append(f'{x}')  # a lone digit: nothing to work out
-        elif i == slip:
-            wrong = value + rng.choice([-2, -1, 1, 2]) if value > 1 else value + rng.choice([1, 2])
-            if fix: steps.append(f"{expr}={wrong}, {w['wait']} {expr}={value}{note}")
-            else:
-                steps.append(f'{expr}={wrong}' + (note if wrong >= 10 or op == '-' else ''))
-                digit = wrong % 10  # the wrong digit stays in the result
-        else: steps.append(f'{expr}={value}{note}')
-        out.append(digit)
-        carry = new_carry
-    if carry: out.append(carry) if op != '*' else out.extend(_digits(carry))
-    result = int(''.join(map(str, reversed(out))))
-    return f"{a}{op}{b}: {', '.join(steps)}, {w['so']} {result}.", result
-
-# %% ../nbs/04_pretrain.ipynb #62be9305
-STYLES = ('guess', 'step', 'reflect')
-
-
-def _chain(expression: str) -> list[tuple[str, int]]:
-    "`'37+48-12'` -> [('', 37), ('+', 48), ('-', 12)]."
-    parts, num, op = [], '', ''
-    for ch in expression:
-        if ch.isdigit(): num += ch
-        else: parts.append((op, int(num))); op, num = ch, ''
-    return parts + [(op, int(num))]
-
-
-def arithmetic_solution(p: Problem, style: str, langs: list[str], rng: random.Random,
-                        slip_rate: float = 0.1) -> str:
-    "A completion for an arithmetic problem in `style`, the working in `langs` (one language per operation)."
-    gold = int(p.answer)
-    if style == 'guess':
-        guess = max(0, gold + rng.randint(-9, 9))
-        return f" <think> {WORDS[langs[0]]['guess']}. </think> <answer>{guess}</answer>"
-    ops = _chain(p.metadata['expression'])
-    acc, lines = ops[0][1], []
-    slip_at = rng.randrange(len(ops) - 1) if style == 'reflect' or rng.random() < slip_rate else None
-    for i, (op, n) in enumerate(ops[1:]):
-        w = WORDS[langs[min(i, len(langs) - 1)]]
-        a, b = acc, n
-        slip_col = rng.randrange(len(str(a))) if i == slip_at else None
-        text, acc = column_work(a, op, b, w, slip=slip_col, fix=style == 'reflect', rng=rng)
-        lines.append(text)
-    if style == 'reflect':  # check the last operation backwards
-        w = WORDS[langs[-1]]
-        op, n = ops[-1]
-        inverse = f'{acc}-{n}={acc - n}' if op == '+' else f'{acc}+{n}={acc + n}' if op == '-' else f'{acc}/{n}={acc // n}'
-        lines.append(f"{w['check']} {inverse} {w['ok']}.")
-    return f" <think> {' '.join(lines)} </think> <answer>{acc}</answer>"
-
-# %% ../nbs/04_pretrain.ipynb #d1ea586a
-def _random_expression(numbers: list[int], rng: random.Random) -> str:
-    nums = numbers[:]
-    rng.shuffle(nums)
-    nums = nums[:rng.randint(2, len(nums))]
-    return ''.join(f'{x}{rng.choice("+-*")}' for x in nums[:-1]) + str(nums[-1])
-
-
-def _wrong_attempt(numbers: list[int], target: int, rng: random.Random) -> list[str]:
-    "A couple of honest operations on the numbers that do not reach the target."
-    a, b = rng.sample(numbers, 2)
-    first = f'{a}+{b}={a + b}' if rng.random() < 0.5 else f'{a}*{b}={a * b}'
-    return [first]
-
-
-def countdown_solution(p: Problem, style: str, langs: list[str], rng: random.Random) -> str:
-    "A completion for a Countdown problem in `style`."
-    w = WORDS[langs[-1]]
-    numbers, target, steps = p.metadata['numbers'], p.metadata['target'], p.metadata['steps']
-    if style == 'guess':
-        guess = p.answer if rng.random() < 0.1 else _random_expression(numbers, rng)
-        return f" <think> {WORDS[langs[0]]['guess']}. </think> <answer>{guess}</answer>"
-    work = ', '.join(steps)
-    if style == 'reflect':
-        work = f"{', '.join(_wrong_attempt(numbers, target, rng))}, {WORDS[langs[0]]['no']}, {w['wait']} {work}"
-        work += f". {w['check']} {p.answer}={target} {w['ok']}"
-    return f' <think> {work}. </think> <answer>{p.answer}</answer>'
-
-
-def facts_solution(p: Problem, langs: list[str]) -> str:
-    "A completion for a facts question: recall, then answer."
-    kb, name = knowledge_base(), p.metadata['name']
-    said = ' '.join(fact_sentence(name, a, kb[name][a]) for a in p.metadata['attributes'])
-    return f" <think> {WORDS[langs[0]]['recall']} {said} </think> <answer>{p.answer}</answer>"
-
-
-def fact_sentence(name: str, attribute: str, value: str) -> str:
-    "A plain statement of one fact."
-    return {'city': f'{name} lives in {value}.', 'pet': f'{name} keeps a {value}.', 'color': f'{name} likes {value}.'}[attribute]
+__all__ = ['CorpusMix', 'textbook_mix', 'make_document', 'make_corpus', 'PretrainConfig', 'pack', 'pretrain', 'solution_style',
+           'style_table', 'show_styles']
 
 # %% ../nbs/04_pretrain.ipynb #d565600b
 @dataclass
@@ -229,13 +99,6 @@ def pack(tokenizer, docs: list[str], seq_len: int) -> torch.Tensor:
     return torch.tensor(stream[:n * seq_len]).view(n, seq_len)
 
 
-def lr_at(step: int, cfg: PretrainConfig) -> float:
-    "Linear warmup, then cosine decay to `min_lr`."
-    if step < cfg.warmup: return cfg.lr * (step + 1) / cfg.warmup
-    t = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
-    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * t))
-
-
 def pretrain(cfg: PretrainConfig, out_dir: str | Path | None = None, progress: bool = True):
     "Pretrain a base model from scratch on the synthetic corpus (textbook phase, then the full mix); save it to `out_dir`."
     if cfg.steps < 1 or cfg.batch_size < 1 or cfg.lr <= 0: raise ValueError(f'steps, batch_size and lr must be positive: {cfg}')
@@ -259,7 +122,7 @@ def pretrain(cfg: PretrainConfig, out_dir: str | Path | None = None, progress: b
         start, rows = [ph for ph in phases if ph[0] <= step][-1]
         idx = (torch.arange(cfg.batch_size) + (step - start) * cfg.batch_size) % len(rows)
         batch = rows[idx].to(model.device)
-        for group in opt.param_groups: group['lr'] = lr_at(step, cfg)
+        for group in opt.param_groups: group['lr'] = get_lr(step, cfg.lr, cfg.warmup, cfg.steps, cfg.min_lr / cfg.lr)
         loss = model(input_ids=batch, labels=batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

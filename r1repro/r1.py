@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .evaluate import plot_summary, summarize, summary_table
 from .model import load_model
 from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_examples, non_reasoning_examples,
                                plot_acceptance, rejection_sample, summary_markdown)
-from .sft import SFTConfig, cold_start_set, sft, write_sft_jsonl
-from .tasks import read_jsonl, train_problems, write_jsonl
+from .sft import SFTConfig, cold_start_set, sft
+from .rollouts import EvalConfig, evaluate_checkpoint
+from .runfiles import read_json, read_jsonl, write_json, write_jsonl
+from .tasks import train_problems
 from .trainer import GRPOConfig, GRPOTrainer, plot_training
-from .zero import evaluate_checkpoint, zero_grpo_config
+from .zero import zero_grpo_config
 
 # %% auto #0
 __all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
@@ -55,24 +57,14 @@ class R1Config:
     stage3_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=2, batch_size=16, lr=1e-3))
     stage4: GRPOConfig = field(default_factory=stage4_grpo_config)
     stage4_steps: int = 60
-    eval_task: str = 'arithmetic'
-    eval_n: int | None = None  # first N held-out problems (None: all 256)
-    eval_k: int = 16
-    eval_max_new_tokens: int = 256
+    eval: EvalConfig = field(default_factory=EvalConfig)  # every checkpoint, by the paper's protocol
 
     def validate(self) -> R1Config:
-        for c in (self.zero, self.cold_start_sft, self.stage2, self.rejection, self.stage3_sft, self.stage4): c.validate()
+        for c in (self.zero, self.cold_start_sft, self.stage2, self.rejection, self.stage3_sft, self.stage4, self.eval): c.validate()
         for name in ('zero_steps', 'stage2_steps', 'stage4_steps', 'cold_start_examples', 'non_reasoning_examples'):
             if getattr(self, name) < 0: raise ValueError(f'{name} must be >= 0, got {getattr(self, name)}')
         if self.stage2_steps < 1 or self.stage4_steps < 1: raise ValueError('stage2_steps and stage4_steps must be >= 1')
         return self
-
-    @classmethod
-    def from_dict(cls, d: dict) -> R1Config:
-        "Inverse of `asdict` (nested configs included)."
-        nested = {'zero': GRPOConfig, 'cold_start_sft': SFTConfig, 'stage2': GRPOConfig, 'rejection': RejectionConfig,
-                  'stage3_sft': SFTConfig, 'stage4': GRPOConfig}
-        return cls(**{k: nested[k](**v) if k in nested else v for k, v in d.items()})
 
 # %% ../nbs/10_r1.ipynb #f62b982f
 def stage1_cold_start(cfg: R1Config, run_dir: str | Path, model: str | Path | None = None, progress: bool = True) -> Path:
@@ -80,7 +72,7 @@ def stage1_cold_start(cfg: R1Config, run_dir: str | Path, model: str | Path | No
     run_dir = Path(run_dir)
     m, tok = load_model(model or cfg.base)
     data = cold_start_set(cfg.cold_start_examples, tokenizer=tok)
-    write_sft_jsonl(data, run_dir / 'cold_start.jsonl')
+    write_jsonl(data, run_dir / 'cold_start.jsonl')
     sft(m, tok, data, cfg.cold_start_sft, run_dir, progress=progress)
     return run_dir / 'checkpoint'
 
@@ -112,12 +104,12 @@ def stage3_rejection_sft(cfg: R1Config, run_dir: str | Path, model: str | Path, 
     summary = acceptance_summary(rows)
     cost = api_cost(rows)
     (run_dir / 'rejection_summary.md').write_text(summary_markdown(summary) + '\n')
-    (run_dir / 'rejection_summary.json').write_text(json.dumps({'summary': summary, 'api_cost': cost,
-                                                                'sampling_seconds': sampling_seconds}, indent=1))
+    write_json({'summary': summary, 'api_cost': cost, 'sampling_seconds': sampling_seconds},
+               run_dir / 'rejection_summary.json')
     (run_dir / 'plots').mkdir(exist_ok=True)
     plot_acceptance(summary).savefig(run_dir / 'plots' / 'acceptance.png', dpi=110, bbox_inches='tight')
     data = kept_examples(rows)  # stops here, saying which filter rejected what, if nothing was kept
-    write_sft_jsonl(data, run_dir / 'sft_set.jsonl')
+    write_jsonl(data, run_dir / 'sft_set.jsonl')
     m, tok = load_model(base or cfg.base)
     sft(m, tok, data, cfg.stage3_sft, run_dir, progress=progress)
     return run_dir / 'checkpoint'
@@ -154,7 +146,7 @@ _DEPENDS['stage4'] = _DEPENDS['stage3'] + ['stage4', 'stage4_steps']
 def stage_settings(cfg: R1Config, stage: str, evaluation: bool = False) -> str:
     "The settings a stage's result depends on (its own and every earlier stage's), as a canonical string."
     d = asdict(cfg)
-    keys = _DEPENDS[stage] + (['eval_task', 'eval_n', 'eval_k', 'eval_max_new_tokens'] if evaluation else [])
+    keys = _DEPENDS[stage] + (['eval'] if evaluation else [])
     return json.dumps({k: d[k] for k in keys}, sort_keys=True)
 ROW_NAMES = {'base': 'base', 'zero': 'R1-Zero', 'stage1': 'cold start (stage 1)', 'stage2': 'R1 stage 2 (reasoning RL)',
              'stage2_no_language': 'stage 2 without language reward', 'stage3': 'R1 stage 3 (rejection sampling + SFT)',
@@ -163,7 +155,7 @@ ROW_NAMES = {'base': 'base', 'zero': 'R1-Zero', 'stage1': 'cold start (stage 1)'
 
 def evaluate_run(model: str | Path, cfg: R1Config, out: Path | None = None, progress: bool = True) -> list[dict]:
     "The held-out evaluation of one checkpoint (written to `out` as JSONL when given): R1-Zero's protocol and settings."
-    rows = evaluate_checkpoint(*load_model(model), cfg, progress=progress)
+    rows = evaluate_checkpoint(*load_model(model), cfg.eval, progress=progress)
     if out is not None: write_jsonl(rows, out)
     return rows
 
@@ -175,9 +167,9 @@ def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progres
     cfg = (cfg or R1Config()).validate()
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / 'r1_config.json').write_text(json.dumps(asdict(cfg), indent=1))
+    write_json(asdict(cfg), run_dir / 'recipe.json')
     log = run_dir / 'done.json'  # every finished step, its settings and its wall time: a killed pipeline loses nothing
-    done = json.loads(log.read_text()) if resume and log.exists() else {}
+    done = read_json(log) if resume and log.exists() else {}
     seconds, evals = {}, {}
 
     def timed(name, fn, *args, **kw):
@@ -190,7 +182,7 @@ def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progres
         out = fn(*args, **kw)
         seconds[name] = round(time.time() - t0, 1)
         done[name] = {'seconds': seconds[name], 'settings': settings}
-        log.write_text(json.dumps(done, indent=1))
+        write_json(done, log)
         return out
 
     evals['base'] = timed('eval base', evaluate_run, cfg.base, cfg, run_dir / 'eval_base.jsonl', progress)
@@ -200,7 +192,7 @@ def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progres
     ckpt = timed('stage1', stage1_cold_start, cfg, run_dir / 'stage1', progress=progress)
     evals['stage1'] = timed('eval stage1', evaluate_run, ckpt, cfg, run_dir / 'stage1' / 'eval.jsonl', progress)
     if cfg.language_ablation:
-        no_lang = GRPOConfig(**{**asdict(cfg.stage2), 'rewards': {k: v for k, v in cfg.stage2.rewards.items() if k != 'language'}})
+        no_lang = replace(cfg.stage2, rewards={k: v for k, v in cfg.stage2.rewards.items() if k != 'language'})
         ab = timed('stage2_no_language', _grpo, ckpt, no_lang, cfg.stage2_steps, run_dir / 'stage2_no_language', progress)
         evals['stage2_no_language'] = timed('eval stage2_no_language', evaluate_run, ab, cfg,
                                             run_dir / 'stage2_no_language' / 'eval.jsonl', progress)
@@ -219,7 +211,7 @@ def _history(d: Path) -> list[dict]:
 
 def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float, evals: dict) -> dict:
     "The results table, the cold-start comparison and plots, from a finished run directory."
-    summaries = {ROW_NAMES[k]: summarize(v, k=cfg.eval_k) for k, v in evals.items()}
+    summaries = {ROW_NAMES[k]: summarize(v, k=cfg.eval.k) for k, v in evals.items()}
     table = summary_table(summaries)
     cold = {}
     zero_hist, stage2_hist = _history(run_dir / 'zero'), _history(run_dir / 'stage2')
@@ -238,5 +230,5 @@ def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float
     res = {'table': table, 'summaries': summaries, 'cold_start': cold, 'seconds': seconds,
            'total_seconds': round(total_seconds, 1), 'run_dir': str(run_dir)}
     (run_dir / 'results.md').write_text(table + '\n')
-    (run_dir / 'results.json').write_text(json.dumps(res, indent=1, default=str))
+    write_json(res, run_dir / 'results.json')
     return res

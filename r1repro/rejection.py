@@ -10,15 +10,15 @@ from dataclasses import dataclass
 
 from tqdm.auto import tqdm
 
-from .pretrain import facts_solution
-from .rewards import check_answer, extract_answer, format_ok, language_share, think_text
+from .rewards import accuracy_reward, format_ok, language_share, think_text
 from .rollouts import sample_completions
+from .solutions import facts_solution
 from .tasks import Problem, format_prompt, train_problems
 
 # %% auto #0
-__all__ = ['REASONS', 'PRICES', 'RejectionConfig', 'ngrams', 'jaccard', 'quality_reason', 'judge_group', 'rejection_sample',
-           'non_reasoning_examples', 'kept_examples', 'acceptance_summary', 'summary_markdown', 'plot_acceptance',
-           'api_cost']
+__all__ = ['REASONS', 'PRICES', 'CACHE_ASSUMPTION', 'RejectionConfig', 'ngrams', 'jaccard', 'quality_reason', 'judge_group',
+           'rejection_sample', 'non_reasoning_examples', 'kept_examples', 'acceptance_summary', 'summary_markdown',
+           'plot_acceptance', 'api_cost']
 
 # %% ../nbs/09_rejection.ipynb #716d51b1
 REASONS = ('format', 'wrong', 'language', 'too_long', 'duplicate', 'per_prompt_cap')  # in the order they are checked
@@ -65,9 +65,8 @@ def jaccard(a: set, b: set) -> float:
 def quality_reason(problem: Problem, completion: str, n_tokens: int, finished: bool, cfg: RejectionConfig) -> str | None:
     "The first quality filter `completion` fails (None if it passes them all); duplicates and caps are judged later."
     if not format_ok(completion): return 'format'
-    meta = problem.metadata
-    if not check_answer(extract_answer(completion), problem.answer, problem.task, meta.get('numbers'), meta.get('target')):
-        return 'wrong'
+    columns = {k: [v] for k, v in problem.to_row().items()}  # the problem as a one-row dataset, as the reward sees it
+    if accuracy_reward([completion], **columns)[0] < 1: return 'wrong'
     if language_share(think_text(completion), cfg.script) < cfg.min_language_share: return 'language'
     if not finished or n_tokens > cfg.max_tokens: return 'too_long'
     return None
@@ -176,10 +175,14 @@ def plot_acceptance(summary: dict):
 
 # %% ../nbs/09_rejection.ipynb #ef9fea8f
 PRICES = {'input_cache_hit': 0.14, 'input_cache_miss': 0.55, 'output': 2.19}  # USD per million tokens, DeepSeek-R1 API
+CACHE_ASSUMPTION = ("each prompt's first request misses the API's context cache and its other k-1 requests hit it; "
+                    "every sample is paid for, kept or not")
 
 
-def api_cost(rows: list[dict], paper_samples: int = 800_000) -> dict:
-    "Token counts of a rejection-sampling run and what they would cost through DeepSeek-R1's API."
+def api_cost(rows: list[dict],  # `rejection_sample` rows; non-reasoning rows are skipped (R1 did not generate them)
+             paper_reasoning_samples: int = 600_000,  # R1's samples in the paper's SFT set (the other ~200k came from V3)
+             ) -> dict:
+    "Token counts of a rejection-sampling run, their price through DeepSeek-R1's API, and the paper's R1 samples at that rate."
     sampled = [r for r in rows if r['reason'] != 'non_reasoning']
     per_prompt = {}
     for r in sampled: per_prompt.setdefault(r['prompt'], []).append(r)
@@ -192,5 +195,6 @@ def api_cost(rows: list[dict], paper_samples: int = 800_000) -> dict:
     kept = sum(r['kept'] for r in sampled)
     return {'prompts': len(per_prompt), 'samples': len(sampled), 'kept': kept, 'input_tokens_cache_miss': miss,
             'input_tokens_cache_hit': hit, 'output_tokens': out, 'usd_with_cache': cached, 'usd_without_cache': uncached,
-            'usd_per_kept_sample': cached / kept if kept else float('nan'),
-            f'usd_for_{paper_samples}_samples': cached / kept * paper_samples if kept else float('nan')}
+            'usd_per_kept_sample': cached / kept if kept else float('nan'), 'paper_reasoning_samples': paper_reasoning_samples,
+            'usd_for_paper_reasoning_samples': cached / kept * paper_reasoning_samples if kept else float('nan'),
+            'cache_assumption': CACHE_ASSUMPTION}

@@ -5,18 +5,20 @@
 # %% ../nbs/01_rewards.ipynb #cb83b680
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
 import warnings
 from typing import Callable
 
-from .tasks import REASONING_TASKS, check_task, countdown_check
+from .tasks import REASONING_TASKS, Problem, check_task, countdown_mistake, problem_columns
 
 # %% auto #0
 __all__ = ['MAX_COMPLETION_CHARS', 'MAX_ANSWER_CHARS', 'SCRIPTS', 'RewardFn', 'REWARDS', 'completion_text', 'check_columns',
-           'extract_answer', 'think_text', 'fact_words', 'check_answer', 'accuracy_reward', 'format_ok',
-           'format_reward', 'language_share', 'language_reward', 'concise_reward', 'RewardSet', 'make_rewards']
+           'extract_answer', 'think_text', 'arithmetic_answer', 'fact_words', 'answer_mistake', 'check_answer',
+           'accuracy_reward', 'format_ok', 'format_reward', 'language_share', 'language_reward', 'concise_reward',
+           'RewardSet', 'language_reward_in', 'make_rewards', 'explain_format', 'explain_accuracy', 'explain_language']
 
 # %% ../nbs/01_rewards.ipynb #c7a0cfab
 MAX_COMPLETION_CHARS = 8192  # a completion longer than this is not well formed (and is not searched for an answer)
@@ -49,17 +51,24 @@ def check_columns(completions: list, columns: dict) -> list[str]:
 _ANSWER_RE = re.compile(r'<answer>(.*?)</answer>', re.S)
 
 
-def extract_answer(completion: str) -> str | None:
-    "The stripped text of the last `<answer>…</answer>` after the reasoning, or None."
-    if len(completion) > MAX_COMPLETION_CHARS: return None
+def _find_answer(completion: str) -> tuple[str | None, str]:
+    "The stripped text of the last `<answer>…</answer>` after the reasoning (or None), and where it was found (or why not)."
+    if len(completion) > MAX_COMPLETION_CHARS: return None, f'longer than {MAX_COMPLETION_CHARS} characters: not searched'
     if '<think>' in completion:
         end = completion.rfind('</think>')
-        if end < 0: return None  # still thinking: whatever looks like an answer is inside <think>
+        if end < 0: return None, 'no </think>: the model is still thinking, so nothing counts as an answer'
         completion = completion[end + len('</think>'):]
     found = _ANSWER_RE.findall(completion)
-    if not found: return None
+    if not found: return None, 'no <answer>…</answer> after the reasoning'
     answer = found[-1].strip()
-    return answer if 0 < len(answer) <= MAX_ANSWER_CHARS else None
+    if not answer: return None, 'the answer is empty'
+    if len(answer) > MAX_ANSWER_CHARS: return None, f'the answer is longer than {MAX_ANSWER_CHARS} characters'
+    return answer, 'the last <answer>…</answer> after the reasoning'
+
+
+def extract_answer(completion: str) -> str | None:
+    "The stripped text of the last `<answer>…</answer>` after the reasoning, or None."
+    return _find_answer(completion)[0]
 
 
 def think_text(completion: str) -> str | None:
@@ -71,8 +80,18 @@ def think_text(completion: str) -> str | None:
 _INT_RE = re.compile(r'[+-]?\d+')
 
 
+def arithmetic_answer(pred: str | None,  # an extracted answer
+                      ) -> int | None:
+    r"The one integer that `pred` states (`73`, `+73`, `\boxed{73}`, `$73$`, `$\boxed{73}$`), or None if it is not that."
+    if pred is None or not pred.isascii(): return None
+    text = pred.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '$': text = text[1:-1].strip()  # inline maths
+    if text.startswith('\\boxed{') and text.endswith('}'): text = text[len('\\boxed{'):-1].strip()
+    return int(text) if _INT_RE.fullmatch(text) else None
+
+# %% ../nbs/01_rewards.ipynb #46ae166f
 def _math_verify_equal(gold: str, pred: str, timeout: int = 2) -> bool:
-    "math-verify equivalence, first match only, with a time limit (math-verify's limit uses signals: main thread only)."
+    "math-verify's equivalence, with a time limit (math-verify's limit uses signals: main thread only)."
     from math_verify import parse, verify
     main = threading.current_thread() is threading.main_thread()
     limit = timeout if main else None
@@ -83,10 +102,37 @@ def _math_verify_equal(gold: str, pred: str, timeout: int = 2) -> bool:
     except Exception:  # math-verify's own time-outs and parse failures: not equal
         return False
 
-
+# %% ../nbs/01_rewards.ipynb #5615d752
 def fact_words(s: str) -> list[str]:
     "A facts answer as sorted lower-case words: order and 'and' do not matter."
     return sorted(w for w in re.split(r'[\s,;]+|\band\b', s.lower().strip(' .!')) if w)
+
+
+def answer_mistake(pred: str | None,  # the extracted answer
+                   answer: str,  # the gold answer
+                   task: str = 'math',  # how to compare: a name in `TASKS`, or 'math' for math-verify
+                   numbers: list[int] | None = None, target: int | None = None,  # countdown's inputs
+                   ) -> str | None:
+    "What is wrong with `pred` as an answer to the problem; None when it is right."
+    if pred is None: return 'no answer'
+    if not pred.isascii() or '<' in pred or '>' in pred: return 'the answer holds a tag fragment or non-ASCII text'
+    if task == 'countdown':
+        if numbers is None or target is None: raise ValueError('countdown needs the `numbers` and `target` columns')
+        return countdown_mistake(pred, numbers, target)
+    if task == 'facts':
+        got, gold = fact_words(pred), fact_words(answer)
+        return None if got == gold else f'the words {got} differ from the gold {gold}'
+    if task == 'arithmetic':
+        gold = arithmetic_answer(answer)
+        if gold is None: raise ValueError(f'an arithmetic gold answer must be an integer, got {answer!r}; '
+                                          "use task 'math' to compare other answers with math-verify")
+        value = arithmetic_answer(pred)
+        if value is None: return f'{pred!r} is not one integer (accepted: an integer, bare, in \\boxed{{}} or in $…$)'
+        return None if value == gold else f'{pred!r} is not equal to the gold answer {answer!r}'
+    if task != 'math': check_task(task)
+    if _INT_RE.fullmatch(pred.strip()) and _INT_RE.fullmatch(answer.strip()): equal = int(pred) == int(answer)
+    else: equal = _math_verify_equal(answer, pred)
+    return None if equal else f'{pred!r} is not equal to the gold answer {answer!r}'
 
 
 def check_answer(pred: str | None,  # the extracted answer
@@ -94,16 +140,8 @@ def check_answer(pred: str | None,  # the extracted answer
                  task: str = 'math',  # how to compare: a name in `TASKS`, or 'math' for math-verify
                  numbers: list[int] | None = None, target: int | None = None,  # countdown's inputs
                  ) -> bool:
-    "True when `pred` is a right answer to the problem."
-    if pred is None or not pred.isascii() or '<' in pred or '>' in pred: return False  # tag fragments: malformed
-    if task == 'countdown':
-        if numbers is None or target is None: raise ValueError('countdown needs the `numbers` and `target` columns')
-        return countdown_check(pred, numbers, target)
-    if task == 'facts': return fact_words(pred) == fact_words(answer)
-    if task not in ('arithmetic', 'math'): check_task(task)
-    if _INT_RE.fullmatch(pred.strip()) and _INT_RE.fullmatch(answer.strip()):
-        return int(pred) == int(answer)
-    return _math_verify_equal(answer, pred)
+    "True when `pred` is a right answer to the problem (`answer_mistake` finds nothing wrong)."
+    return answer_mistake(pred, answer, task, numbers, target) is None
 
 # %% ../nbs/01_rewards.ipynb #ef91c40b
 def accuracy_reward(completions: list,  # model outputs (str, or TRL conversational messages)
@@ -155,15 +193,23 @@ def _script_of(ch: str) -> str:
     return 'other'
 
 
-def language_share(text: str, script: str = 'latin') -> float:
-    "The share of words in `text` written entirely in `script` (1.0 when there are no words)."
-    if script not in SCRIPTS: raise ValueError(f'unknown script {script!r}; expected one of {SCRIPTS}')
+def _language_words(text: str) -> list[str]:
+    "The words `language_share` counts: runs of letters (tags left out), each CJK character a word of its own."
     for tag in _TAGS: text = text.replace(tag, ' ')
     words = _WORD_RE.findall(text)
     # CJK has no spaces: count each character as a word, as R1's language reward does for Chinese.
-    words = [c for w in words for c in (w if all(_script_of(ch) == 'cjk' for ch in w) else [w])]
+    return [c for w in words for c in (w if all(_script_of(ch) == 'cjk' for ch in w) else [w])]
+
+
+def _in_script(word: str, script: str) -> bool: return all(_script_of(ch) == script for ch in word)
+
+
+def language_share(text: str, script: str = 'latin') -> float:
+    "The share of words in `text` written entirely in `script` (1.0 when there are no words)."
+    if script not in SCRIPTS: raise ValueError(f'unknown script {script!r}; expected one of {SCRIPTS}')
+    words = _language_words(text)
     if not words: return 1.0
-    return sum(all(_script_of(ch) == script for ch in w) for w in words) / len(words)
+    return sum(_in_script(w, script) for w in words) / len(words)
 
 
 def language_reward(completions: list, script: str = 'latin', **columns) -> list[float]:
@@ -184,12 +230,30 @@ def concise_reward(completions: list, task: list | None = None,  # the dataset's
         else: out.append(max(0.0, min(1.0, 2 - len(th.split()) / max_words)))
     return out
 
-# %% ../nbs/01_rewards.ipynb #dea3889f
+# %% ../nbs/01_rewards.ipynb #44e87358
 RewardFn = Callable[..., list]
 
 
+def _safe_values(name: str, fn: RewardFn, completions: list, columns: dict) -> list[float]:
+    "One reward's values; an item that raises or gives NaN/inf scores 0 with a warning."
+    try: values = [float(v) for v in fn(completions, **columns)]
+    except Exception:  # find the culprit(s): score item by item
+        values = []
+        for i, c in enumerate(completions):
+            row = {k: v[i:i + 1] if isinstance(v, (list, tuple)) else v for k, v in columns.items()}
+            try: values.append(float(fn([c], **row)[0]))
+            except Exception as e:
+                warnings.warn(f'reward {name!r} raised on completion {i} ({type(e).__name__}: {e}); scored 0')
+                values.append(0.0)
+    if len(values) != len(completions):
+        raise ValueError(f'reward {name!r} returned {len(values)} values for {len(completions)} completions')
+    bad = [i for i, v in enumerate(values) if not math.isfinite(v)]
+    if bad: warnings.warn(f'reward {name!r} gave NaN/inf for completion(s) {bad}; scored 0')
+    return [0.0 if i in bad else v for i, v in enumerate(values)]
+
+# %% ../nbs/01_rewards.ipynb #dea3889f
 class RewardSet:
-    "Named reward functions with weights; calling it returns the weighted sum."
+    "Named reward functions and their weights (TRL's `reward_funcs` and `reward_weights`); calling it gives the weighted sum."
 
     def __init__(self, funcs: dict[str, RewardFn],  # name -> reward function with TRL's signature
                  weights: dict[str, float] | None = None):  # name -> weight (default 1.0 each)
@@ -203,29 +267,95 @@ class RewardSet:
         self.__name__ = '+'.join(f'{w:g}*{n}' for n, w in self.weights.items())
 
     def score(self, completions: list, **columns) -> dict[str, list[float]]:
-        "Every component's rewards, plus their weighted `total`."
+        "Each reward's values and their weighted `total`; an item a reward cannot score gets 0 and a warning."
         check_columns(completions, {k: v for k, v in columns.items() if isinstance(v, (list, tuple))})
-        out = {}
-        for name, fn in self.funcs.items():
-            values = [float(v) for v in fn(completions, **columns)]
-            if len(values) != len(completions):
-                raise ValueError(f'reward {name!r} returned {len(values)} values for {len(completions)} completions')
-            out[name] = values
+        out = {name: _safe_values(name, fn, completions, columns) for name, fn in self.funcs.items()}
         out['total'] = [sum(self.weights[n] * out[n][i] for n in self.funcs) for i in range(len(completions))]
         return out
+
+    def probe(self, problems: list[Problem]) -> None:
+        "Run every reward on a tiny well-formed batch built from `problems`; raise a `ValueError` naming a broken one."
+        if not problems: raise ValueError('probe needs at least one problem to build its batch from')
+        columns = problem_columns(problems)
+        completions = [f' <think> probe </think> <answer>{p.answer}</answer>' for p in problems]
+        for name, fn in self.funcs.items():
+            try: values = [float(v) for v in fn(completions, **columns)]
+            except Exception as e:
+                raise ValueError(f'reward {name!r} fails on a well-formed batch: {type(e).__name__}: {e} '
+                                 f'(a reward is called as fn(completions, **columns), columns {sorted(columns)})') from e
+            if len(values) != len(completions):
+                raise ValueError(f'reward {name!r} returned {len(values)} values for {len(completions)} completions')
+            if not all(map(math.isfinite, values)): raise ValueError(f'reward {name!r} returns NaN/inf: {values}')
 
     def __call__(self, completions: list, **columns) -> list[float]:
         return self.score(completions, **columns)['total']
 
     def __repr__(self): return f'RewardSet({self.__name__})'
 
-
+# %% ../nbs/01_rewards.ipynb #d2a6affd
 REWARDS = {'accuracy': accuracy_reward, 'format': format_reward, 'language': language_reward,
            'concise': concise_reward}
 
 
-def make_rewards(weights: dict[str, float]) -> RewardSet:
-    "A `RewardSet` of the named built-in rewards (`REWARDS`), e.g. `{'accuracy': 1, 'format': 0.5}`."
+def language_reward_in(script: str) -> RewardFn:
+    "`language_reward` with its target `script` fixed (a trainer passes a reward the dataset's columns only)."
+    if script not in SCRIPTS: raise ValueError(f'unknown script {script!r}; expected one of {SCRIPTS}')
+    def reward(completions: list, **columns) -> list[float]: return language_reward(completions, script=script, **columns)
+    reward.__name__ = f'language_reward_{script}'
+    return reward
+
+
+def make_rewards(weights: dict[str, float],  # name in `REWARDS` -> weight, e.g. `{'accuracy': 1, 'format': 0.5}`
+                 script: str = 'latin',  # the target script of the language reward
+                 ) -> RewardSet:
+    "A `RewardSet` of the named built-in rewards, the language reward measuring `script`."
     unknown = set(weights) - set(REWARDS)
     if unknown: raise ValueError(f'unknown reward name(s) {sorted(unknown)}; expected names from {sorted(REWARDS)}')
-    return RewardSet({n: REWARDS[n] for n in weights}, weights)
+    if script not in SCRIPTS: raise ValueError(f'unknown script {script!r}; expected one of {SCRIPTS}')
+    return RewardSet({n: language_reward_in(script) if n == 'language' else REWARDS[n] for n in weights}, weights)
+
+# %% ../nbs/01_rewards.ipynb #a41fe84a
+def explain_format(completion: str) -> tuple[float, str]:
+    "The format reward of `completion` and why."
+    value = format_reward([completion])[0]
+    if value: return value, 'follows <think>…</think> <answer>…</answer>'
+    if len(completion) > MAX_COMPLETION_CHARS: return value, f'longer than {MAX_COMPLETION_CHARS} characters'
+    for tag in _TAGS:
+        n = completion.count(tag)
+        if n != 1: return value, f'{tag} is missing' if n == 0 else f'{tag} appears {n} times (exactly once expected)'
+    at = {t: completion.index(t) for t in _TAGS}
+    if not at['<think>'] < at['</think>'] < at['<answer>'] < at['</answer>']:
+        return value, 'the tags are out of order (expected <think> </think> <answer> </answer>)'
+    outside = {'text before <think>': completion[:at['<think>']],
+               'text between </think> and <answer>': completion[at['</think>'] + len('</think>'):at['<answer>']],
+               'text after </answer>': completion[at['</answer>'] + len('</answer>'):]}
+    for why, text in outside.items():
+        if text.strip(): return value, why
+    if not completion[at['<think>'] + len('<think>'):at['</think>']].strip(): return value, 'the <think> block is empty'
+    return value, 'the <answer> block is empty'  # the only requirement left
+
+# %% ../nbs/01_rewards.ipynb #941bd63b
+def explain_accuracy(completion: str, problem: Problem) -> tuple[float, str | None, str]:
+    "The accuracy reward of `completion` on `problem`, the answer extracted, and why."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # a problem that cannot be checked is explained below, not warned about
+        value = accuracy_reward([completion], **problem_columns([problem]))[0]
+    pred, where = _find_answer(completion)
+    if pred is None: return value, None, where
+    if value: return value, pred, f'right: {pred!r} answers the problem (gold answer {problem.answer!r})'
+    meta = problem.metadata
+    try: why = answer_mistake(pred, problem.answer, problem.task, meta.get('numbers'), meta.get('target'))
+    except (ValueError, TypeError) as e: why = f'the problem cannot be checked: {e}'
+    return value, pred, why
+
+# %% ../nbs/01_rewards.ipynb #d7554533
+def explain_language(completion: str, script: str = 'latin') -> tuple[float, str]:
+    "The language-consistency reward of `completion` and why."
+    value = language_reward([completion], script=script)[0]
+    th = think_text(completion)
+    if th is None: return value, 'no <think>…</think> block to measure'
+    words = _language_words(th)
+    if not words: return value, 'no words in the reasoning (numbers and symbols belong to no language)'
+    others = [w for w in words if not _in_script(w, script)]
+    if not others: return value, f'every word of the reasoning is in {script} script'
+    return value, f'{len(others)} word(s) not in {script} script: {", ".join(others[:6])}'

@@ -18,11 +18,12 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from .evaluate import score_completions
-from .tasks import Problem, format_prompt
+from .tasks import Problem, check_task, format_prompt, load_eval_set
 
 # %% auto #0
 __all__ = ['sample_next', 'RolloutBatch', 'cache_kwargs', 'output_cache', 'check_sampling', 'sample_completions',
-           'completion_logps', 'completion_logps_full', 'evaluate_model', 'KVCacheEngine', 'VLLMEngine']
+           'completion_logps', 'completion_logps_full', 'evaluate_model', 'EvalConfig', 'evaluate_checkpoint',
+           'KVCacheEngine', 'VLLMEngine']
 
 # %% ../nbs/03a_rollouts.ipynb #7858ac03
 def sample_next(logits: Tensor,  # (N, V) next-token logits
@@ -265,6 +266,45 @@ def evaluate_model(model, tokenizer,
     finally:
         model.train(was_training)
     return score_completions(problems, completions, lengths, script=script)
+
+# %% ../nbs/03a_rollouts.ipynb #430a1f93
+@dataclass
+class EvalConfig:
+    "How a checkpoint is evaluated: which held-out set, how much of it, and the sampling protocol (the paper's by default)."
+    task: str = 'arithmetic'  # held-out set (`data/eval_{task}.jsonl`)
+    n: int | None = None  # only the first n problems (None: all 256)
+    k: int = 16  # samples per problem
+    max_new_tokens: int = 256
+    temperature: float = 0.6  # the paper's protocol: T 0.6, top-p 0.95
+    top_p: float = 0.95
+    seed: int = 0
+
+    def validate(self) -> EvalConfig:
+        "Raise a clear `ValueError` for an impossible setting."
+        problems = []
+        try: check_task(self.task)
+        except ValueError as e: problems.append(str(e))
+        if self.n is not None and self.n < 1: problems.append(f'n must be >= 1 (or None for the whole set), got {self.n}')
+        if self.k < 1: problems.append(f'k must be >= 1, got {self.k}')
+        if self.max_new_tokens < 1: problems.append(f'max_new_tokens must be >= 1, got {self.max_new_tokens}')
+        if not self.temperature > 0: problems.append(f'temperature must be > 0, got {self.temperature}')
+        if not 0 < self.top_p <= 1: problems.append(f'top_p must be in (0, 1], got {self.top_p}')
+        if problems: raise ValueError('invalid evaluation config:\n  ' + '\n  '.join(problems))
+        return self
+
+    def problems(self) -> list[Problem]:
+        "The held-out problems this setting evaluates on."
+        problems = load_eval_set(self.task)
+        return problems[:self.n] if self.n else problems
+
+
+def evaluate_checkpoint(model, tokenizer, cfg: EvalConfig | None = None, progress: bool = True,
+                        script: str = 'latin',  # the target language's script (language-mixing metric)
+                        ) -> list[dict]:
+    "The held-out evaluation of `cfg` (default: the paper's protocol on all 256 arithmetic problems): a results table."
+    cfg = (cfg or EvalConfig()).validate()
+    return evaluate_model(model, tokenizer, cfg.problems(), k=cfg.k, temperature=cfg.temperature, top_p=cfg.top_p,
+                          max_new_tokens=cfg.max_new_tokens, seed=cfg.seed, script=script, progress=progress)
 
 # %% ../nbs/03a_rollouts.ipynb #e585f8eb
 class KVCacheEngine:

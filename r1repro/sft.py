@@ -9,21 +9,18 @@ import json
 import math
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import torch
-from tqdm.auto import tqdm
 
-from .distributed import MIXED_PRECISION, make_accelerator
-from .model import load_model, save_checkpoint
-from .pretrain import WORDS, _chain, column_work
+from .loop import LoopConfig, Trainer
 from .rewards import format_ok
-from .tasks import Problem, format_prompt, train_problems
+from .solutions import cold_start_solution
+from .tasks import format_prompt, train_problems
 
 # %% auto #0
-__all__ = ['check_sft_example', 'load_sft_jsonl', 'write_sft_jsonl', 'sft_batch', 'token_losses', 'SFTConfig', 'SFTTrainer',
-           'sft', 'cold_start_solution', 'cold_start_set']
+__all__ = ['check_sft_example', 'load_sft_jsonl', 'sft_batch', 'token_losses', 'SFTConfig', 'SFTTrainer', 'sft', 'cold_start_set']
 
 # %% ../nbs/08_sft.ipynb #9ff3c66e
 def check_sft_example(row, tokenizer=None,  # given: check the prompt fits the context
@@ -62,14 +59,6 @@ def load_sft_jsonl(path: str | Path, tokenizer=None, max_length: int | None = No
     if not examples: raise ValueError(f'{path}: no usable example' + (f' ({skipped} bad lines skipped)' if skipped else ''))
     return examples, skipped
 
-
-def write_sft_jsonl(examples: list[dict], path: str | Path) -> Path:
-    "Write examples as prompt/completion JSONL (extra keys are kept)."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(''.join(json.dumps(e, ensure_ascii=False) + '\n' for e in examples), encoding='utf-8')
-    return path
-
 # %% ../nbs/08_sft.ipynb #9429335e
 def sft_batch(tokenizer, examples: list[dict], max_length: int) -> dict[str, torch.Tensor]:
     "Right-padded `input_ids`, `attention_mask` and `labels` (-100 on prompt and padding) for a list of examples."
@@ -101,59 +90,41 @@ def token_losses(model, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
 
 # %% ../nbs/08_sft.ipynb #9e6d512a
 @dataclass
-class SFTConfig:
-    "Supervised fine-tuning settings."
+class SFTConfig(LoopConfig):
+    "Supervised fine-tuning settings (and the loop's: lr, schedule, clipping, checkpoints, held-out evaluation)."
     epochs: float = 2.0  # passes over the data (fractions allowed)
     batch_size: int = 16  # global batch, in examples
     lr: float = 1e-3
     warmup_steps: int = 5
-    min_lr_ratio: float = 0.1  # cosine decay to lr * min_lr_ratio
-    weight_decay: float = 0.0
-    max_grad_norm: float = 1.0
+    min_lr_ratio: float = 0.1  # cosine decay to lr * min_lr_ratio over the run
     max_length: int | None = None  # None: the model's context length
-    seed: int = 0
-    save_every: int = 50  # checkpoint every N steps (and at the end)
-    mixed_precision: str = 'auto'  # 'auto': bf16 autocast on a GPU that supports it (float32 weights), else 'no'
 
     def validate(self) -> SFTConfig:
-        problems = []
-        if self.epochs <= 0: problems.append(f'epochs must be > 0, got {self.epochs}')
+        "Raise a clear `ValueError` naming every impossible setting."
+        problems = self.loop_problems()
+        if not self.epochs > 0: problems.append(f'epochs must be > 0, got {self.epochs}')
         if self.batch_size < 1: problems.append(f'batch_size must be >= 1, got {self.batch_size}')
-        if self.lr <= 0: problems.append(f'lr must be > 0, got {self.lr}')
-        if not 0 <= self.min_lr_ratio <= 1: problems.append(f'min_lr_ratio must be in [0, 1], got {self.min_lr_ratio}')
-        if self.mixed_precision not in MIXED_PRECISION: problems.append(f'unknown mixed_precision {self.mixed_precision!r}; expected one of {MIXED_PRECISION}')
+        if self.max_length is not None and self.max_length < 2: problems.append(f'max_length must be >= 2, got {self.max_length}')
         if problems: raise ValueError('invalid SFT config:\n  ' + '\n  '.join(problems))
         return self
 
 
-class SFTTrainer:
+class SFTTrainer(Trainer):
     "Fine-tune a causal LM on prompt/completion examples, the loss on completion tokens only."
     name = 'sft'
+    config_class = SFTConfig
 
     def __init__(self, model, tokenizer, examples: list[dict], config: SFTConfig | None = None,
-                 run_dir: str | Path | None = None):
-        self.config = cfg = (config or SFTConfig()).validate()
+                 run_dir: str | Path | None = None, accelerator=None):
         if not examples: raise ValueError('no examples to train on')
-        self.accelerator = make_accelerator(cfg.mixed_precision)
-        self.tokenizer, self.examples = tokenizer, examples
-        self.run_dir = Path(run_dir) if run_dir else None
-        self.max_length = cfg.max_length or getattr(model.config, 'max_position_embeddings', 2048)
-        self.steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
-        self.total_steps = max(1, round(cfg.epochs * self.steps_per_epoch))
+        super().__init__(model, tokenizer, config or SFTConfig(), run_dir, accelerator)
+        cfg = self.config
         if cfg.batch_size < self.accelerator.num_processes:
             raise ValueError(f'batch_size {cfg.batch_size} is smaller than the {self.accelerator.num_processes} processes')
-        model = model.float()  # float32 master weights; autocast does the bf16 part on a GPU
-        optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self.lr_factor)
-        self.step_count, self.history = 0, []
-
-    def lr_factor(self, step: int) -> float:
-        "Linear warmup, then cosine decay to `min_lr_ratio`."
-        cfg = self.config
-        if step < cfg.warmup_steps: return (step + 1) / cfg.warmup_steps
-        t = (step - cfg.warmup_steps) / max(1, self.total_steps - cfg.warmup_steps)
-        return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
+        self.examples = examples
+        self.max_length = cfg.max_length or getattr(model.config, 'max_position_embeddings', 2048)
+        self.steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+        self.total_steps = max(1, round(cfg.epochs * self.steps_per_epoch))  # the run's length: where the cosine ends
 
     def batch_examples(self, step: int) -> list[dict]:
         "The global batch of `step`: a function of (seed, epoch, step) only."
@@ -164,7 +135,7 @@ class SFTTrainer:
 
     def loss(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
         "Summed completion-token loss of this process's batch and its token count (distillation overrides this)."
-        losses, mask = token_losses(self.model, batch)
+        losses, mask = token_losses(self.policy, batch)
         return losses.sum(), mask.sum()
 
     def step(self) -> dict:
@@ -173,110 +144,39 @@ class SFTTrainer:
         examples = self.batch_examples(self.step_count)
         local = examples[acc.process_index::acc.num_processes] or examples[:1]  # a short last batch: reuse, weight 0
         batch = {k: v.to(acc.device) for k, v in sft_batch(self.tokenizer, local, self.max_length).items()}
-        self.model.train()
+        self.policy.train()
         with acc.autocast():
             loss_sum, n_tokens = self.loss(batch)
         if acc.process_index >= len(examples): loss_sum, n_tokens = loss_sum * 0, n_tokens * 0
         global_tokens = acc.reduce(n_tokens.detach().float(), 'sum').clamp(min=1)
         loss = loss_sum * acc.num_processes / global_tokens  # DDP averages: the mean over processes is the global mean
         self.optimizer.zero_grad(set_to_none=True)
-        acc.backward(loss)
-        norm = acc.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
-        self.optimizer.step()
-        self.scheduler.step()
+        if self.all_finite(loss):
+            acc.backward(loss)
+            norm, skipped = self.optimizer_step()
+        else: norm, skipped = self.skip_update(f'loss is {loss.item()}')
         self.step_count += 1
         mean = acc.reduce(loss_sum.detach().float(), 'sum').item() / global_tokens.item()
         return {'step': self.step_count - 1, 'epoch': (self.step_count - 1) / self.steps_per_epoch, 'loss': mean,
-                'tokens': int(global_tokens.item()), 'grad_norm': float(norm), 'lr': self.scheduler.get_last_lr()[0],
-                'seconds': round(time.perf_counter() - t0, 3)}
-
-    def train(self, progress: bool = True) -> list[dict]:
-        "Train to the end (or continue a resumed run to the end), logging and checkpointing."
-        acc = self.accelerator
-        if self.run_dir and acc.is_main_process:
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-            (self.run_dir / f'{self.name}_config.json').write_text(json.dumps(asdict(self.config), indent=1))
-            log = self.run_dir / 'metrics.jsonl'
-            if log.exists():  # a resumed run drops lines written after its checkpoint
-                keep = [l for l in log.read_text().splitlines() if json.loads(l)['step'] < self.step_count]
-                log.write_text(''.join(l + '\n' for l in keep))
-        bar = tqdm(total=self.total_steps, initial=self.step_count, desc=self.name.upper(),
-                   disable=not progress or not acc.is_main_process)
-        while self.step_count < self.total_steps:
-            m = self.step()
-            if not math.isfinite(m['loss']): raise RuntimeError(f'step {m["step"]}: loss is {m["loss"]}; stopping')
-            self.history.append(m)
-            if self.run_dir and acc.is_main_process:
-                with open(self.run_dir / 'metrics.jsonl', 'a') as f: f.write(json.dumps(m) + '\n')
-            bar.update(1)
-            bar.set_postfix(loss=f"{m['loss']:.3f}")
-            if self.run_dir and (self.step_count % self.config.save_every == 0 or self.step_count == self.total_steps):
-                self.save()
-        bar.close()
-        return self.history
-
-    @property
-    def unwrapped(self):
-        "The model without any distributed wrapper."
-        return self.accelerator.unwrap_model(self.model)
-
-    def save(self) -> Path | None:
-        "Checkpoint model, tokenizer and trainer state together (atomically) to `run_dir/checkpoint`."
-        acc = self.accelerator
-        acc.wait_for_everyone()
-        path = self.run_dir / 'checkpoint'
-        if acc.is_main_process:
-            state = {'step': self.step_count, 'optimizer': self.optimizer.state_dict(),
-                     'scheduler': self.scheduler.state_dict()}
-            save_checkpoint(self.unwrapped, self.tokenizer, path, extra={'step': self.step_count, self.name: asdict(self.config)},
-                            also=lambda d: torch.save(state, d / 'trainer_state.pt'))
-        acc.wait_for_everyone()
-        return path
-
-    def load_state(self, run_dir: str | Path) -> None:
-        "Continue from `run_dir/checkpoint` (the model must already hold its weights)."
-        state = torch.load(Path(run_dir) / 'checkpoint' / 'trainer_state.pt', weights_only=True)
-        self.optimizer.load_state_dict(state['optimizer'])
-        self.scheduler.load_state_dict(state['scheduler'])
-        self.step_count = state['step']
-        log = Path(run_dir) / 'metrics.jsonl'
-        if log.exists(): self.history = [m for m in map(json.loads, log.read_text().splitlines()) if m['step'] < self.step_count]
+                'tokens': int(global_tokens.item()), 'grad_norm': float(norm), 'lr': self.lr_at(self.step_count - 1),
+                'skipped': skipped, 'seconds': round(time.perf_counter() - t0, 3)}
 
 
 def sft(model, tokenizer, examples: list[dict], config: SFTConfig | None = None, run_dir: str | Path | None = None,
-        resume: bool = False, progress: bool = True) -> SFTTrainer:
-    "Fine-tune `model` on `examples`; with `resume=True`, continue `run_dir` from its checkpoint. Returns the trainer."
+        resume: bool = False,  # continue `run_dir` from its checkpoint (its stored settings; `model` is not used)
+        progress: bool = True) -> SFTTrainer:
+    "Fine-tune `model` on `examples` to the end of the run; returns the trainer."
     if resume:
-        if not (Path(run_dir) / 'checkpoint' / 'trainer_state.pt').exists(): raise FileNotFoundError(f'{run_dir} has no checkpoint to resume from')
-        model, tokenizer = load_model(Path(run_dir) / 'checkpoint')
-    trainer = SFTTrainer(model, tokenizer, examples, config, run_dir)
-    if resume: trainer.load_state(run_dir)
-    trainer.train(progress)
+        trainer = SFTTrainer.resume(run_dir, examples=examples)
+        if config is not None and config != trainer.config:
+            differ = [f.name for f in fields(config) if getattr(config, f.name) != getattr(trainer.config, f.name)]
+            raise ValueError(f'{run_dir} was started with other settings ({differ}); resume it without a config, '
+                             'or start a new run directory')
+    else: trainer = SFTTrainer(model, tokenizer, examples, config, run_dir)
+    trainer.train(progress=progress)
     return trainer
 
 # %% ../nbs/08_sft.ipynb #22ef45bf
-def cold_start_solution(p: Problem) -> str:
-    "A long, readable, single-language chain of thought for `p`: the working, a check, then a summary."
-    w = WORDS['en']
-    if p.task == 'arithmetic':
-        ops = _chain(p.metadata['expression'])
-        acc, lines = ops[0][1], []
-        for op, n in ops[1:]:
-            text, acc = column_work(acc, op, n, w)
-            lines.append(text)
-        op, n = ops[-1]
-        before = {'+': acc - n, '-': acc + n, '*': acc // n}[op]
-        inverse = {'+': f'{acc}-{n}={before}', '-': f'{acc}+{n}={before}', '*': f'{acc}/{n}={before}'}[op]
-        lines.append(f"{w['check']} {inverse} {w['ok']}.")
-        lines.append(f"summary: {p.metadata['expression']}={acc}.")
-        return f" <think> {' '.join(lines)} </think> <answer>{acc}</answer>"
-    if p.task == 'countdown':
-        target = p.metadata['target']
-        return (f" <think> {', '.join(p.metadata['steps'])}. {w['check']} {p.answer}={target} {w['ok']}. "
-                f"summary: {p.answer}={target}. </think> <answer>{p.answer}</answer>")
-    raise ValueError(f'no cold-start solution for task {p.task!r}')
-
-
 def cold_start_set(n: int = 1000,  # examples (the paper used thousands)
                    tasks: dict | None = None,  # task -> share
                    seed: int = 1,

@@ -5,20 +5,24 @@
 # %% ../nbs/00_tasks.ipynb #277d0c12
 from __future__ import annotations
 
-import json
 import random
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
+
+from .runfiles import read_jsonl, write_jsonl
 
 # %% auto #0
 __all__ = ['TASKS', 'REASONING_TASKS', 'ARITHMETIC_LEVELS', 'MAX_EXPRESSION_CHARS', 'COUNTDOWN_LEVELS', 'FACT_ATTRIBUTES',
            'FACT_QUESTIONS', 'R1_ZERO_TEMPLATE', 'COMPACT_TEMPLATE', 'TEMPLATES', 'R1_SYSTEM_PROMPT', 'EVAL_SEED',
            'EVAL_SIZE', 'Problem', 'make_arithmetic', 'ExpressionError', 'parse_expression', 'evaluate_expression',
-           'make_countdown', 'countdown_check', 'uses_given_numbers', 'knowledge_base', 'make_facts', 'max_difficulty',
-           'check_task', 'generate', 'format_prompt', 'chat_prompt', 'data_dir', 'eval_path', 'make_eval_set',
-           'write_jsonl', 'read_jsonl', 'make_eval_sets', 'load_eval_set', 'eval_keys', 'train_problems']
+           'make_countdown', 'countdown_mistake', 'countdown_check', 'uses_given_numbers', 'knowledge_base',
+           'make_facts', 'max_difficulty', 'check_task', 'generate', 'problem_columns', 'format_prompt', 'chat_prompt',
+           'data_dir', 'eval_path', 'make_eval_set', 'make_eval_sets', 'load_eval_set', 'canonical_key', 'eval_keys',
+           'eval_canonical_keys', 'train_problems']
 
 # %% ../nbs/00_tasks.ipynb #0694887a
 TASKS = ('arithmetic', 'countdown', 'facts')  # every task family, in reading order
@@ -90,7 +94,7 @@ def _tokenize(expr: str) -> list[str]:
         else: raise ExpressionError(f'unexpected character {ch!r} in {expr!r}')
     return tokens
 
-
+# %% ../nbs/00_tasks.ipynb #0e67557a
 def parse_expression(expr: str) -> tuple[Fraction, list[int]]:
     "Evaluate `expr` (integers, `+ - * /`, parentheses) exactly; return its value and the integers it used."
     if not isinstance(expr, str): raise TypeError(f'expected a str expression, got {type(expr).__name__}')
@@ -174,16 +178,26 @@ def make_countdown(rng: random.Random, difficulty: int) -> Problem:
                    metadata={'numbers': numbers, 'target': target, 'steps': steps})
 
 # %% ../nbs/00_tasks.ipynb #9262951c
-def countdown_check(expression: str, numbers: list[int], target: int) -> bool:
-    "True when `expression` uses only `numbers` (each at most once) and equals `target`."
-    if not isinstance(expression, str): return False
+def countdown_mistake(expression: str,  # the answer: an expression, or `expression = target`
+                      numbers: list[int],  # the given numbers, each usable at most once
+                      target: int,  # the number to reach
+                      ) -> str | None:
+    "What is wrong with `expression` as an answer to a Countdown problem; None when it is right."
+    if not isinstance(expression, str): return f'the answer is a {type(expression).__name__}, not text'
     expr = expression.strip()
     if expr.count('=') == 1:  # "3*7+25 = 46": the right side must be the target itself
         expr, rhs = (s.strip() for s in expr.split('='))
-        if rhs != str(target): return False
+        if rhs != str(target): return f'the right side of "=" must be the target {target}, got {rhs!r}'
     try: value, used = parse_expression(expr)
-    except ExpressionError: return False
-    return uses_given_numbers(used, numbers) and value == target
+    except ExpressionError as e: return f'not an expression of the numbers: {e}'
+    if not uses_given_numbers(used, numbers): return f'uses {used}, but only {numbers} are given (each at most once)'
+    if value != target: return f'equals {value}, not the target {target}'
+    return None
+
+
+def countdown_check(expression: str, numbers: list[int], target: int) -> bool:
+    "True when `expression` uses only `numbers` (each at most once) and equals `target`."
+    return countdown_mistake(expression, numbers, target) is None
 
 
 def uses_given_numbers(used: list[int], numbers: list[int]) -> bool:
@@ -251,8 +265,9 @@ def generate(task: str,  # one of `TASKS`
              n: int,  # how many problems
              seed: int = 0,  # same seed, same problems
              difficulty: int | None = None,  # a fixed level, or None for levels drawn uniformly
-             exclude: set[str] | frozenset[str] = frozenset(),  # problem keys never to return
+             exclude: set[str] | frozenset[str] = frozenset(),  # keys never to return (as `key` computes them)
              unique: bool = False,  # never return two problems with the same key
+             key: Callable[[Problem], str] | None = None,  # the key `exclude` and `unique` compare (None: `Problem.key`)
              ) -> list[Problem]:
     "`n` seeded problems of `task`."
     check_task(task, difficulty)
@@ -265,10 +280,20 @@ def generate(task: str,  # one of `TASKS`
             raise ValueError(f'could only find {len(out)} of {n} {task} problems outside `exclude`'
                              f'{" without repeats" if unique else ""}; the task has too few distinct problems')
         p = make(rng, difficulty if difficulty is not None else rng.choice(sorted(levels)))
-        if p.key in exclude or (unique and p.key in seen): continue
-        seen.add(p.key)
+        k = p.key if key is None else key(p)
+        if k in exclude or (unique and k in seen): continue
+        seen.add(k)
         out.append(p)
     return out
+
+# %% ../nbs/00_tasks.ipynb #81826a67
+def problem_columns(problems: list[Problem],  # the problems of a batch, in order
+                    repeat: int = 1,  # completions per problem (GRPO's group size)
+                    ) -> dict[str, list]:
+    "Dataset columns for the rewards, each problem's row repeated `repeat` times (once per completion of its group)."
+    rows = [p.to_row() for p in problems for _ in range(repeat)]
+    keys = sorted({k for r in rows for k in r})
+    return {k: [r.get(k) for r in rows] for k in keys}
 
 # %% ../nbs/00_tasks.ipynb #66e0ca97
 R1_ZERO_TEMPLATE = (
@@ -336,29 +361,7 @@ def make_eval_set(task: str, n: int = EVAL_SIZE, seed: int = EVAL_SEED) -> list[
         out += batch
     return out
 
-
-def write_jsonl(rows: list[dict], path: Path | str) -> Path:
-    "Write rows as JSON lines, atomically (a temp file then a rename)."
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + '.tmp')
-    tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
-    tmp.replace(path)
-    return path
-
-
-def read_jsonl(path: Path | str) -> list[dict]:
-    "Read JSON lines; a malformed line raises a `ValueError` naming the file and line."
-    rows = []
-    with open(path, encoding='utf-8') as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip(): continue
-            try: row = json.loads(line)
-            except json.JSONDecodeError as e: raise ValueError(f'{path}, line {i}: not valid JSON ({e.msg})') from None
-            if not isinstance(row, dict): raise ValueError(f'{path}, line {i}: expected a JSON object, got {type(row).__name__}')
-            rows.append(row)
-    return rows
-
-
+# %% ../nbs/00_tasks.ipynb #c2986994
 def make_eval_sets(out_dir: Path | str | None = None) -> dict[str, Path]:
     "Regenerate every task's held-out set as `eval_{task}.jsonl` in `out_dir` (default: the data folder)."
     out_dir = Path(out_dir) if out_dir else data_dir()
@@ -376,13 +379,36 @@ def load_eval_set(task: str, path: Path | str | None = None) -> list[Problem]:
         except ValueError as e: raise ValueError(f'{path}, row {i}: {e}') from None
     return problems
 
+# %% ../nbs/00_tasks.ipynb #70633174
+_SIGNED_TERM_RE = re.compile(r'([+-]?)([^+-]+)')  # "37+48-12" -> ('', '37'), ('+', '48'), ('-', '12')
 
+
+def canonical_key(problem: Problem) -> str:
+    "`problem`'s key up to commutativity: problems that differ only in the order of terms or of factors share it."
+    if problem.task != 'arithmetic': return problem.key  # countdown and facts keys are sorted already
+    expr = (problem.metadata.get('expression') or problem.key.removeprefix('arithmetic:')).replace(' ', '')
+    terms = []  # (negative?, sorted factors) per term of the sum
+    for sign, term in _SIGNED_TERM_RE.findall(expr):
+        factors = term.split('*')
+        if not all(f.isascii() and f.isdigit() for f in factors): return problem.key  # not a sum of products: as is
+        terms.append((sign == '-', sorted(int(f) for f in factors)))
+    if not terms: return problem.key
+    text = ''.join(('-' if negative else '+') + '*'.join(map(str, factors)) for negative, factors in sorted(terms))
+    return 'arithmetic:' + text.removeprefix('+')
+
+# %% ../nbs/00_tasks.ipynb #a74c0e2b
 @lru_cache(maxsize=None)
 def eval_keys(task: str) -> frozenset[str]:
-    "Keys of `task`'s held-out problems: training data must avoid them."
+    "Keys of `task`'s held-out problems."
     return frozenset(p.key for p in load_eval_set(task))
 
 
+@lru_cache(maxsize=None)
+def eval_canonical_keys(task: str) -> frozenset[str]:
+    "Canonical keys of `task`'s held-out problems: training data must avoid them."
+    return frozenset(canonical_key(p) for p in load_eval_set(task))
+
+
 def train_problems(task: str, n: int, seed: int = 0, difficulty: int | None = None) -> list[Problem]:
-    "`n` training problems of `task`, never one from the held-out set."
-    return generate(task, n, seed=seed, difficulty=difficulty, exclude=eval_keys(task))
+    "`n` training problems of `task`, none of them equivalent to a held-out one (see `canonical_key`)."
+    return generate(task, n, seed=seed, difficulty=difficulty, exclude=eval_canonical_keys(task), key=canonical_key)

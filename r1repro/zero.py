@@ -5,19 +5,18 @@
 # %% ../nbs/07_zero.ipynb #87ae4aa4
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .evaluate import plot_lengths, plot_summary, summarize, summary_table
 from .model import load_model
-from .rollouts import evaluate_model
-from .tasks import load_eval_set, write_jsonl
+from .rollouts import EvalConfig, evaluate_checkpoint
+from .runfiles import read_jsonl, write_json, write_jsonl
 from .trainer import GRPOConfig, GRPOTrainer
 
 # %% auto #0
-__all__ = ['zero_grpo_config', 'ZeroConfig', 'evaluate_checkpoint', 'run_zero']
+__all__ = ['zero_grpo_config', 'ZeroConfig', 'run_zero']
 
 # %% ../nbs/07_zero.ipynb #b495f0b0
 def zero_grpo_config(**overrides) -> GRPOConfig:
@@ -34,49 +33,40 @@ class ZeroConfig:
     model: str = 'tiny-base'  # shipped name, preset, or local checkpoint directory
     steps: int = 200  # GRPO iterations
     grpo: GRPOConfig = field(default_factory=zero_grpo_config)
-    eval_task: str = 'arithmetic'
-    eval_n: int | None = None  # only the first N held-out problems (None: all 256)
-    eval_k: int = 16  # samples per problem
-    eval_max_new_tokens: int = 256
+    eval: EvalConfig = field(default_factory=EvalConfig)  # the paper's protocol on all 256 held-out problems
+
+    def validate(self) -> ZeroConfig:
+        "Raise a clear `ValueError` for an impossible setting, before any work starts."
+        self.grpo.validate(); self.eval.validate()
+        if self.steps < 1: raise ValueError(f'steps must be >= 1, got {self.steps}')
+        return self
 
 # %% ../nbs/07_zero.ipynb #82bdb283
-def evaluate_checkpoint(model, tok, cfg: ZeroConfig, seed: int = 0, progress: bool = True) -> list[dict]:
-    "The paper's protocol on the held-out set: k samples per problem at temperature 0.6, top-p 0.95."
-    problems = load_eval_set(cfg.eval_task)
-    problems = problems[:cfg.eval_n] if cfg.eval_n else problems
-    return evaluate_model(model, tok, problems, k=cfg.eval_k, temperature=0.6, top_p=0.95,
-                          max_new_tokens=cfg.eval_max_new_tokens, seed=seed, progress=progress)
-
-
 def run_zero(cfg: ZeroConfig | None = None, run_dir: str | Path = 'runs/zero', resume: bool = False,
              progress: bool = True) -> dict:
     "Evaluate the base model, train it with GRPO, evaluate again; write everything to `run_dir`."
-    cfg = cfg or ZeroConfig()
-    cfg.grpo.validate()  # a bad setting fails here, not after the first evaluation
-    if cfg.steps < 1: raise ValueError(f'steps must be >= 1, got {cfg.steps}')
+    cfg = (cfg or ZeroConfig()).validate()  # a bad setting fails here, not after the first evaluation
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    results = {}
-    if resume:
+    if resume:  # the trainer's own resume; the base model's evaluation was written before training started
         trainer = GRPOTrainer.resume(run_dir)
-        base_rows = [json.loads(l) for l in (run_dir / 'eval_before.jsonl').read_text().splitlines()]
+        base_rows = read_jsonl(run_dir / 'eval_before.jsonl')
     else:
         model, tok = load_model(cfg.model)
-        base_rows = evaluate_checkpoint(model, tok, cfg, progress=progress)
+        base_rows = evaluate_checkpoint(model, tok, cfg.eval, progress=progress)
         write_jsonl(base_rows, run_dir / 'eval_before.jsonl')
         trainer = GRPOTrainer(model, tok, cfg.grpo, run_dir=run_dir)
-    (run_dir / 'zero_config.json').write_text(json.dumps(asdict(cfg), indent=1))
+    write_json(asdict(cfg), run_dir / 'recipe.json')
     t0 = time.time()
     trainer.train(cfg.steps, progress=progress)
     train_seconds = time.time() - t0
-    rows = evaluate_checkpoint(trainer.model, trainer.tokenizer, cfg, progress=progress)
+    rows = evaluate_checkpoint(trainer.model, trainer.tokenizer, cfg.eval, progress=progress)
     write_jsonl(rows, run_dir / 'eval_after.jsonl')
-    summaries = {'base': summarize(base_rows, k=cfg.eval_k), 'R1-Zero': summarize(rows, k=cfg.eval_k)}
+    summaries = {'base': summarize(base_rows, k=cfg.eval.k), 'R1-Zero': summarize(rows, k=cfg.eval.k)}
     table = summary_table(summaries)
     (run_dir / 'results.md').write_text(table + '\n')
     plot_summary(summaries).savefig(run_dir / 'plots' / 'before_after.png', dpi=110, bbox_inches='tight')
     plot_lengths(rows).savefig(run_dir / 'plots' / 'lengths_after.png', dpi=110, bbox_inches='tight')
     results = {'summaries': summaries, 'table': table, 'train_seconds': train_seconds, 'history': trainer.history,
                'run_dir': str(run_dir)}
-    (run_dir / 'results.json').write_text(json.dumps({k: v for k, v in results.items() if k != 'history'}, indent=1, default=str))
+    write_json({k: v for k, v in results.items() if k != 'history'}, run_dir / 'results.json')
     return results

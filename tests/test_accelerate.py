@@ -28,23 +28,24 @@ sys.addaudithook(audit)
 import torch
 torch.set_num_threads(1)
 from r1repro.model import build_model
+from r1repro.rewards import RewardSet
 from r1repro.trainer import GRPOConfig, GRPOTrainer
 
 def digits(completions, **kw):  # a reward with signal even for a random model: the share of digits
     return [sum(c.isdigit() for c in t) / max(1, len(t)) for t in completions]
-funcs = {'digits': digits}
+funcs = RewardSet({'digits': digits})
 cfg = dict(prompts_per_step=4, group_size=4, max_new_tokens=24, lr=1e-3, warmup_steps=2, problems_per_task=50,
            save_every=2, rewards={}, seed=3, loss_type='dapo', mu=2, mixed_precision='bf16' if mode == 'bf16' else 'no')
 model, tok = build_model('micro', seed=0)
 errors = []
 for bad in (3, 1):  # cannot be split into whole groups / fewer prompts than processes
-    try: GRPOTrainer(model, tok, GRPOConfig(**{**cfg, 'prompts_per_step': bad}), reward_funcs=funcs)
+    try: GRPOTrainer(model, tok, GRPOConfig(**{**cfg, 'prompts_per_step': bad}), rewards=funcs)
     except ValueError as e: errors.append(str(e))
 t0 = time.perf_counter()
-trainer = GRPOTrainer(model, tok, GRPOConfig(**cfg), run_dir=run_dir, reward_funcs=funcs)
+trainer = GRPOTrainer(model, tok, GRPOConfig(**cfg), run_dir=run_dir, rewards=funcs)
 if mode == 'resume':
     trainer.train(2, progress=False)
-    trainer = GRPOTrainer.resume(run_dir, reward_funcs=funcs)
+    trainer = GRPOTrainer.resume(run_dir, rewards=funcs)
 trainer.train(2 if mode == 'bf16' else 4, progress=False)
 seconds = time.perf_counter() - t0
 out.mkdir(parents=True, exist_ok=True)

@@ -39,9 +39,9 @@ def test_zero_runs_and_resumes(tmp_path):
     for name in ('metrics.jsonl', 'eval_before.jsonl', 'eval_after.jsonl', 'results.md', 'plots/training.png',
                  'plots/before_after.png', 'checkpoint/model.safetensors', 'checkpoint/trainer_state.pt'):
         assert (run_dir / name).exists(), name
-    cfg = json.loads((run_dir / 'zero_config.json').read_text())
+    cfg = json.loads((run_dir / 'recipe.json').read_text())
     cfg['steps'] = 3
-    (run_dir / 'zero_config.json').write_text(json.dumps(cfg))
+    (run_dir / 'recipe.json').write_text(json.dumps(cfg))
     out = run('zero', '--resume', str(run_dir))
     assert out.returncode == 0, out.stderr
     assert [json.loads(l)['step'] for l in (run_dir / 'metrics.jsonl').read_text().splitlines()] == [0, 1, 2]

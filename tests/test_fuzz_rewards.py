@@ -1,8 +1,10 @@
 "Fuzzing: rewards never raise on any text and stay within their range; loaders name the bad line."
 import json, random, re, string
 import pytest
+from r1repro.evaluate import normalize_vote
 from r1repro.rewards import REWARDS, accuracy_reward, make_rewards, extract_answer
-from r1repro.tasks import load_eval_set, read_jsonl, countdown_check, parse_expression, ExpressionError
+from r1repro.runfiles import read_jsonl
+from r1repro.tasks import load_eval_set, problem_columns, countdown_check, parse_expression, ExpressionError
 
 PIECES = ['<think>', '</think>', '<answer>', '</answer>', '<answer', 'answer>', '73', '46', '3*7+25', '=', '(', ')',
           '/0', '１', '٣', 'wait', 'сложим', '\n', ' ', '\x00', '🙂', '1e999', '9' * 50, '((((((((((', '+-*/']
@@ -30,12 +32,42 @@ def test_random_text_almost_never_scores_accuracy():
     rng = random.Random(0)
     texts = [random_text(rng) for _ in range(2000)]
     scores = accuracy_reward(texts, answer=['73'] * 2000, task=['arithmetic'] * 2000)
-    # a text may only score if its extracted answer *starts* with the number 73 (math-verify takes the first number;
-    # anything after it cannot help), and it holds no tag fragment
+    # an arithmetic answer scores only as the one integer 73 (sign and leading zeros allowed), bare or in \boxed{} and/or $...$
+    one_integer = re.compile(r'\s*(\$)?\s*(\\boxed\{)?\s*\+?0*73\s*(?(2)\})\s*(?(1)\$)\s*')
     for t, s in zip(texts, scores):
-        if s:
-            pred = extract_answer(t)
-            assert re.match(r'\s*[$(\\]*\+?0*73(?![\d.])', pred) and '<' not in pred and '>' not in pred, repr(pred)
+        if s: assert one_integer.fullmatch(extract_answer(t)), repr(extract_answer(t))
+
+
+def non_answers(expr: str, a: int) -> list[str]:
+    "Answers that name the right number without being it: the hack table's non-answers, for one problem."
+    return [expr, f'\\boxed{{{expr}}}', f'${expr}$', f'{expr} = {a}', f'{expr}={a}', f'{2 * a}/2', f'{a - 1}+1', f'{a + 1}-1',
+            f'{a}*1', f'{a - 1} or {a}', f'{a} or {a + 1}', f'{a - 1} {a}', f'{a - 1}, {a}', f'{a}%', f'{a}.0', f'x = {a}',
+            f'= {a}', f'{a} apples', f'The answer is {a}', f'\\boxed{{{a - 1}}} {a}', f'$${a}$$', f'\\boxed{{{a}}}.']
+
+
+def accepted_answers(a: int) -> list[str]:
+    "The ways of writing an arithmetic answer that the rule accepts."
+    return [str(a), f'+{a}', f'0{a}', f' {a} ', f'\\boxed{{{a}}}', f'${a}$', f'$\\boxed{{{a}}}$', f'\\boxed{{ {a} }}']
+
+
+def test_arithmetic_non_answers_never_score_nor_vote_for_the_answer():
+    "Every held-out arithmetic problem: its question restated, expressions to compute, several guesses, a percentage... score 0."
+    for p in load_eval_set('arithmetic'):
+        a = int(p.answer)
+        bad, good = non_answers(p.metadata['expression'], a), accepted_answers(a)
+        texts = [f'<think>x</think> <answer>{x}</answer>' for x in bad + good]
+        cols = problem_columns([p], repeat=len(texts))
+        assert accuracy_reward(texts, **cols) == [0.0] * len(bad) + [1.0] * len(good), p.prompt
+        assert [normalize_vote(x, p) == p.answer for x in bad + good] == [False] * len(bad) + [True] * len(good), p.prompt
+
+
+def test_countdown_votes_follow_the_checker():
+    "A Countdown answer votes for the target exactly when the checker accepts it (`= wrong value` and the bare target do not)."
+    for p in load_eval_set('countdown'):
+        target = p.metadata['target']
+        preds = [p.answer, f'{p.answer} = {target}', f'{p.answer} = {target + 1}', str(target), f'{p.answer}+0', f'({p.answer})']
+        scores = accuracy_reward([f'<think>x</think> <answer>{x}</answer>' for x in preds], **problem_columns([p], len(preds)))
+        assert [normalize_vote(x, p) == str(target) for x in preds] == [s == 1.0 for s in scores], p.prompt
 
 
 def test_countdown_parser_fuzz():

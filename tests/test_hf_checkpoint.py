@@ -88,9 +88,9 @@ def test_grpo_steps_on_the_checkpoint(qwen_dir, tmp_path):
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     cfg = GRPOConfig(template='r1-zero', prompts_per_step=2, group_size=4, max_new_tokens=16, lr=1e-3, warmup_steps=1,
                      problems_per_task=20, rewards={'accuracy': 1.0, 'format': 0.5}, save_every=2, sample_every=1)
-    from r1repro.rewards import REWARDS
-    funcs = {'accuracy': REWARDS['accuracy'], 'digits': digits}
-    trainer = GRPOTrainer(model, tok, cfg, run_dir=tmp_path / 'run', reward_funcs=funcs)
+    from r1repro.rewards import REWARDS, RewardSet
+    funcs = RewardSet({'accuracy': REWARDS['accuracy'], 'digits': digits})
+    trainer = GRPOTrainer(model, tok, cfg, run_dir=tmp_path / 'run', rewards=funcs)
     history = trainer.train(2, progress=False)
     assert all(torch.isfinite(torch.tensor([m['loss'], m['grad_norm']])).all() for m in history)
     assert any(not torch.equal(before[n], p) for n, p in model.named_parameters()), 'the policy did not move'

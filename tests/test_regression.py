@@ -1,7 +1,12 @@
 """Refactors keep results: fixed-seed GRPO, SFT and KD runs give the metrics logs recorded in `tests/reference/`.
 
 Re-record (only when a change is *meant* to change these numbers, and say why in the commit):
-`python tests/test_regression.py --record`."""
+`python tests/test_regression.py --record`.
+
+History: recorded before the one-loop refactor; the refactored code reproduced that reference exactly (every metric,
+with `lr` now logged as the rate the step used rather than the next step's) when given the old training pool. It was
+re-recorded once, because the eval-leakage fix (training pools exclude problems equivalent to held-out ones, e.g. `b+a`
+for a held-out `a+b`) changes the GRPO run's pool from its 95th problem on."""
 import json, subprocess, sys
 from pathlib import Path
 
@@ -51,7 +56,8 @@ def run_reference() -> dict:
 
 
 def _close(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, (int, float)): return abs(a - b) <= 1e-4 * max(1.0, abs(a))
+    "Equal, or for floats within 1e-4 relative (1e-6 absolute near 0: a loss of ~1e-8 is float noise)."
+    if isinstance(a, float) and isinstance(b, (int, float)): return abs(a - b) <= 1e-6 + 1e-4 * abs(a)
     return a == b
 
 

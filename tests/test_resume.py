@@ -5,18 +5,19 @@ import json, os, signal, subprocess, sys, time
 SCRIPT = r'''
 import sys, torch
 from r1repro.model import build_model
+from r1repro.rewards import RewardSet
 from r1repro.trainer import GRPOConfig, GRPOTrainer
 run_dir, steps, resume = sys.argv[1], int(sys.argv[2]), sys.argv[3] == 'resume'
 def digits(completions, **kw):  # a reward with signal even for a random model: the share of digits
     return [sum(c.isdigit() for c in t) / max(1, len(t)) for t in completions]
-funcs = {'digits': digits}
+funcs = RewardSet({'digits': digits})
 torch.manual_seed(0)
-if resume: trainer = GRPOTrainer.resume(run_dir, reward_funcs=funcs)
+if resume: trainer = GRPOTrainer.resume(run_dir, rewards=funcs)
 else:
     model, tok = build_model('micro', seed=0)
     cfg = GRPOConfig(prompts_per_step=2, group_size=4, max_new_tokens=24, lr=1e-3, warmup_steps=2, problems_per_task=50,
                      save_every=2, rewards={}, seed=3)
-    trainer = GRPOTrainer(model, tok, cfg, run_dir=run_dir, reward_funcs=funcs)
+    trainer = GRPOTrainer(model, tok, cfg, run_dir=run_dir, rewards=funcs)
 trainer.train(steps, progress=False)
 torch.save({k: v for k, v in trainer.model.state_dict().items()}, run_dir + '/final_state.pt')
 '''

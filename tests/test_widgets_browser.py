@@ -1,5 +1,6 @@
-"""End to end in a real browser: JupyterLab runs the stepper tutorial, headless Chromium presses *Step*, and the
-completions and the history plot render. Follows the project's browser-test notes: Debian's `chromium` driven by
+"""End to end in a real browser: JupyterLab runs the stepper tutorial (`nbs/31_tutorial_grpo_step.ipynb`, which drives
+`r1repro.stepper.GRPOStepper` of `nbs/21_stepper.ipynb`), headless Chromium presses *Step*, and the completions, the
+per-token loss view and the history plot render. Follows the project's browser-test notes: Debian's `chromium` driven by
 Playwright's Python package through `executable_path` (never `playwright install`), a scratch HOME for server and
 browser, readiness read from the status bar, every process we start stopped by its own id."""
 import importlib.util, json, os, secrets, shutil, signal, socket, subprocess, sys, time, urllib.request
