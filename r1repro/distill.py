@@ -124,7 +124,7 @@ class DistillConfig:
         if self.kd_temperature <= 0: raise ValueError(f'kd_temperature must be > 0, got {self.kd_temperature}')
         return self
 
-
+# %% ../nbs/11_distill.ipynb #19a3804b
 def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/distill', progress: bool = True,
                 resume: bool = False,  # a finished run in `run_dir` with the same settings is read back, not redone
                 ) -> dict:

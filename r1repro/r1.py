@@ -148,6 +148,8 @@ def stage_settings(cfg: R1Config, stage: str, evaluation: bool = False) -> str:
     d = asdict(cfg)
     keys = _DEPENDS[stage] + (['eval'] if evaluation else [])
     return json.dumps({k: d[k] for k in keys}, sort_keys=True)
+
+# %% ../nbs/10_r1.ipynb #01afbbc3
 ROW_NAMES = {'base': 'base', 'zero': 'R1-Zero', 'stage1': 'cold start (stage 1)', 'stage2': 'R1 stage 2 (reasoning RL)',
              'stage2_no_language': 'stage 2 without language reward', 'stage3': 'R1 stage 3 (rejection sampling + SFT)',
              'stage4': 'R1 stage 4 (all-scenario RL)'}
@@ -159,7 +161,7 @@ def evaluate_run(model: str | Path, cfg: R1Config, out: Path | None = None, prog
     if out is not None: write_jsonl(rows, out)
     return rows
 
-
+# %% ../nbs/10_r1.ipynb #d36caaa5
 def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progress: bool = True,
            resume: bool = False,  # reuse what `run_dir` already finished with the same settings
            ) -> dict:
@@ -204,7 +206,7 @@ def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progres
     evals['stage4'] = timed('eval stage4', evaluate_run, ckpt4, cfg, run_dir / 'stage4' / 'eval.jsonl', progress)
     return r1_results(run_dir, cfg, seconds, sum(seconds.values()), evals)
 
-
+# %% ../nbs/10_r1.ipynb #02172a42
 def _history(d: Path) -> list[dict]:
     return read_jsonl(d / 'metrics.jsonl') if (d / 'metrics.jsonl').exists() else []
 
