@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['build_parser', 'main']
+__all__ = ['build_parser', 'add_recipe_commands', 'main']
 
 # %% ../nbs/90_cli.ipynb #30e7dbff
 def _cmd_make_eval_sets(args) -> int:
@@ -21,8 +21,11 @@ def _cmd_make_eval_sets(args) -> int:
 
 def _cmd_pretrain(args) -> int:
     from r1repro.pretrain import PretrainConfig, pretrain
-    cfg = PretrainConfig(preset=args.preset, seed=args.seed, **({'steps': args.steps} if args.steps else {}))
+    from r1repro.runfiles import RunDir
+    if args.steps is not None and args.steps < 1: raise ValueError(f'--steps must be >= 1, got {args.steps}')
+    cfg = PretrainConfig(preset=args.preset, seed=args.seed, **({'steps': args.steps} if args.steps is not None else {}))
     out = Path(args.out or f'runs/pretrain-{args.preset}-seed{args.seed}')
+    RunDir(out).make()  # an unwritable --out fails now, not after the whole run
     _, _, info = pretrain(cfg, out_dir=out)
     print(f"saved {out} ({info['parameters'] / 1e6:.2f}M parameters, {info['seconds']:.0f} s, "
           f"final loss {sum(info['losses'][-20:]) / len(info['losses'][-20:]):.3f})")
@@ -34,8 +37,10 @@ def _cmd_evaluate(args) -> int:
     from r1repro.model import load_model
     from r1repro.rollouts import EvalConfig, evaluate_checkpoint
     from r1repro.runfiles import write_jsonl
+    from r1repro.runfiles import RunDir
     configs = [EvalConfig(task, args.n, args.k, args.max_new_tokens, args.temperature, args.top_p, args.seed).validate()
                for task in args.tasks]  # every setting checked before the model is even loaded
+    if args.out: RunDir(args.out).make()  # and the output folder written to
     model, tok = load_model(args.model)
     summaries = {}
     for cfg in configs:
@@ -45,7 +50,7 @@ def _cmd_evaluate(args) -> int:
     print(summary_table(summaries))
     return 0
 
-
+# %% ../nbs/90_cli.ipynb #9dca6f52
 def _eval_config(args):
     "The recipes' evaluation: the paper's protocol, on the first `--eval-n` held-out problems when given."
     from r1repro.rollouts import EvalConfig
@@ -53,52 +58,76 @@ def _eval_config(args):
 
 
 def _cmd_zero(args) -> int:
+    from dataclasses import replace
     from r1repro.runfiles import from_dict, read_json
     from r1repro.zero import ZeroConfig, run_zero, zero_grpo_config
+    grpo = {k: v for k, v in dict(lr=args.lr, seed=args.seed, loss_type=args.loss_type, beta=args.beta,
+                                  prompts_per_step=args.prompts_per_step, group_size=args.group_size,
+                                  max_new_tokens=args.max_new_tokens).items() if v is not None}
     if args.resume:
         recipe = Path(args.resume, 'recipe.json')
         if not recipe.exists(): raise FileNotFoundError(f'{args.resume} is not an R1-Zero run directory (no recipe.json)')
-        cfg = from_dict(ZeroConfig, read_json(recipe))
-        res = run_zero(cfg, args.resume, resume=True)
+        saved = from_dict(ZeroConfig, read_json(recipe))
+        asked = replace(saved, grpo=replace(saved.grpo, **grpo), **{k: v for k, v in dict(
+            model=args.model if args.model != 'tiny-base' else None, steps=args.steps,
+            eval=replace(saved.eval, n=args.eval_n) if args.eval_n else None).items() if v is not None})
+        res = run_zero(asked, args.resume, resume=True)  # refuses any difference but a larger --steps
+        cfg = asked
     else:
-        grpo = {k: v for k, v in dict(lr=args.lr, seed=args.seed, loss_type=args.loss_type, beta=args.beta,
-                                      prompts_per_step=args.prompts_per_step, group_size=args.group_size,
-                                      max_new_tokens=args.max_new_tokens).items() if v is not None}
         cfg = ZeroConfig(model=args.model, grpo=zero_grpo_config(**grpo), eval=_eval_config(args),
                          **({'steps': args.steps} if args.steps is not None else {}))
-        res = run_zero(cfg, args.run_dir)
+        res = run_zero(cfg, args.run_dir, overwrite=args.overwrite)
     print(f"\nR1-Zero: {cfg.steps} GRPO steps in {res['train_seconds'] / 60:.1f} min of training; run directory {res['run_dir']}")
     print(res['table'])
     return 0
 
-
+# %% ../nbs/90_cli.ipynb #ad279cae
 def _cmd_sft(args) -> int:
+    from dataclasses import replace
     from r1repro.model import load_model
+    from r1repro.runfiles import RunDir, file_digest, from_dict, read_json, write_json
     from r1repro.sft import SFTConfig, load_sft_jsonl, sft
-    cfg = SFTConfig(**{k: v for k, v in dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed).items()
-                       if v is not None})
-    model, tok = load_model(Path(args.out) / 'checkpoint' if args.resume else args.model)
+    given = {k: v for k, v in dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed).items()
+             if v is not None}
+    run = RunDir(args.out)
+    if args.resume:  # the run's own settings; any flag given must agree with them, and the data must be the same file
+        kind, saved = run.read_config()
+        if kind != 'sft': raise ValueError(f'{run.path} holds a {kind!r} run, not an SFT run')
+        cfg = replace(from_dict(SFTConfig, saved), **given)
+    if not Path(args.data).is_file(): raise FileNotFoundError(f'no SFT set at {args.data}')
+    data = {'data': str(Path(args.data).resolve()), 'sha256': file_digest(args.data)}
+    if args.resume:
+        recorded = read_json(run.path / 'recipe.json') if (run.path / 'recipe.json').exists() else {}
+        if recorded.get('sha256') not in (None, data['sha256']):
+            raise ValueError(f'{args.data} is not the data {run.path} was trained on ({recorded["data"]}): resume with that file')
+    else:
+        cfg = SFTConfig(**given).validate()
+        run.claim(args.overwrite)  # before the data is read and the model loaded
+    model, tok = load_model(run.checkpoint if args.resume else args.model)
     context = getattr(model.config, 'max_position_embeddings', None)  # a prompt that does not fit is a bad line
     examples, skipped = load_sft_jsonl(args.data, tok, context, require_template=not args.any_format, skip_bad=args.skip_bad)
     if skipped: print(f'skipped {skipped} bad line(s) of {args.data}')
-    trainer = sft(model, tok, examples, cfg, args.out, resume=args.resume)  # resume reloads with the trainer state
+    if not args.resume: write_json(data, run.path / 'recipe.json')  # which data this run trains on, for its resume
+    trainer = sft(model, tok, examples, cfg, args.out, resume=args.resume, overwrite=True)  # the folder was claimed above
     print(f"SFT: {len(examples)} examples, {trainer.total_steps} steps, final loss {trainer.history[-1]['loss']:.3f}; "
           f"checkpoint {Path(args.out) / 'checkpoint'}")
     return 0
 
-
+# %% ../nbs/90_cli.ipynb #1123958a
 def _cmd_r1(args) -> int:
     from r1repro.r1 import (R1Config, run_r1, stage1_cold_start, stage2_reasoning_rl, stage3_rejection_sft,
                             stage4_all_rl)
+    from r1repro.runfiles import RunDir
     cfg = R1Config(eval=_eval_config(args), **({'base': args.base} if args.base else {}))
     if args.stage:
         if args.stage > 1 and not args.model: raise ValueError(f'--stage {args.stage} needs --model: the previous stage\'s checkpoint')
         out = Path(args.run_dir) / f'stage{args.stage}'
+        RunDir(out).claim(args.overwrite)  # a stage's folder holds that stage's run only
         fn = {1: stage1_cold_start, 2: stage2_reasoning_rl, 3: stage3_rejection_sft, 4: stage4_all_rl}[args.stage]
         ckpt = fn(cfg.validate(), out, args.model)  # stage 1 starts from --base when --model is not given
         print(f'stage {args.stage} done: checkpoint {ckpt}')
         return 0
-    res = run_r1(cfg, args.run_dir, resume=args.resume)
+    res = run_r1(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite)
     print(f"\nDeepSeek-R1 in miniature: {res['total_seconds'] / 60:.1f} min; run directory {res['run_dir']}")
     print(res['table'])
     c = res['cold_start']
@@ -118,14 +147,14 @@ def _cmd_distill(args) -> int:
         print(f'no teacher at {cfg.teacher}: running `r1repro r1` first to make one')
         from r1repro.r1 import R1Config, run_r1
         run_r1(R1Config(eval=_eval_config(args)), Path(cfg.teacher).parent.parent, resume=True)
-    res = run_distill(cfg, args.run_dir, resume=args.resume)
+    res = run_distill(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite)
     print(f"\nDistillation into {cfg.student}: run directory {res['run_dir']}")
     print(res['table'])
     print(f"\nwall time (s): {res['seconds']}")
     print(f"student distilled by SFT minus RL-only student: {res['sft_minus_rl_points']:+.1f} points of pass@1")
     return 0
 
-
+# %% ../nbs/90_cli.ipynb #a1af7362
 def build_parser() -> argparse.ArgumentParser:
     "The `r1repro` argument parser."
     parser = argparse.ArgumentParser(prog='r1repro', description='DeepSeek-R1-style reasoning training in miniature.')
@@ -154,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', help='folder for the per-completion results (JSONL)')
     p.set_defaults(func=_cmd_evaluate)
 
+    add_recipe_commands(sub)
+    return parser
+
+# %% ../nbs/90_cli.ipynb #bab55695
+def add_recipe_commands(sub) -> None:
+    "The training recipes' sub-commands: zero, sft, r1, distill."
     p = sub.add_parser('zero', help='the R1-Zero recipe: GRPO from the base model, evaluated before and after')
     p.add_argument('--model', default='tiny-base', help='shipped name, preset or local checkpoint directory')
     p.add_argument('--steps', type=int, help='GRPO iterations (default: the recipe)')
@@ -166,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--seed', type=int)
     p.add_argument('--eval-n', type=int, help='evaluate on the first N held-out problems only')
     p.add_argument('--run-dir', default='runs/zero')
-    p.add_argument('--resume', metavar='RUN_DIR', help='continue an interrupted run from its last checkpoint')
+    p.add_argument('--resume', metavar='RUN_DIR', help='continue an interrupted run from its last checkpoint (a larger '
+                   '--steps extends it; other settings must be the run\'s own)')
+    p.add_argument('--overwrite', action='store_true', help='replace a run already in --run-dir')
     p.set_defaults(func=_cmd_zero)
 
     p = sub.add_parser('sft', help='supervised fine-tuning on a prompt/completion JSONL file')
@@ -178,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--skip-bad', action='store_true', help='skip bad lines (and count them) instead of stopping')
     p.add_argument('--any-format', action='store_true', help='do not require the <think>/<answer> template')
     p.add_argument('--resume', action='store_true', help='continue the run in --out from its checkpoint')
+    p.add_argument('--overwrite', action='store_true', help='replace a run already in --out')
     p.set_defaults(func=_cmd_sft)
 
     p = sub.add_parser('r1', help='the four R1 stages (and R1-Zero beside them), every checkpoint evaluated')
@@ -187,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--eval-n', type=int, help='evaluate on the first N held-out problems only')
     p.add_argument('--run-dir', default='runs/r1')
     p.add_argument('--resume', action='store_true', help='reuse the stages and evaluations --run-dir already finished')
+    p.add_argument('--overwrite', action='store_true', help='replace a run already in --run-dir')
     p.set_defaults(func=_cmd_r1)
 
     p = sub.add_parser('distill', help='distil the R1 model into a smaller student; compare with RL on the student')
@@ -196,14 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--eval-n', type=int, help='evaluate on the first N held-out problems only')
     p.add_argument('--run-dir', default='runs/distill')
     p.add_argument('--resume', action='store_true', help='read back a finished run in --run-dir with the same settings')
+    p.add_argument('--overwrite', action='store_true', help='replace a run already in --run-dir')
     p.set_defaults(func=_cmd_distill)
-    return parser
 
-
+# %% ../nbs/90_cli.ipynb #ef2039eb
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `r1repro` command."
     args = build_parser().parse_args(argv)
     try: return args.func(args)
-    except (ValueError, FileNotFoundError, TypeError) as e:  # bad input: one clear line, no traceback
+    except (ValueError, TypeError, OSError, RuntimeError) as e:  # bad input, a busy or unwritable folder: one line
         print(f'r1repro {args.command}: error: {e}', file=sys.stderr)
         return 2

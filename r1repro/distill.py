@@ -19,13 +19,14 @@ from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_exam
                                rejection_sample)
 from .sft import SFTConfig, SFTTrainer, sft
 from .rollouts import EvalConfig
-from .runfiles import from_dict, read_json, write_json, write_jsonl
+from .runfiles import RunDir, from_dict, read_json, write_json, write_jsonl
 from .tasks import train_problems
 from .trainer import GRPOConfig, GRPOTrainer
 from .zero import zero_grpo_config
 
 # %% auto #0
-__all__ = ['KD_KINDS', 'kd_loss', 'kl_per_token', 'token_kl', 'check_same_vocab', 'KDTrainer', 'DistillConfig', 'run_distill']
+__all__ = ['KD_KINDS', 'kd_loss', 'kl_per_token', 'token_kl', 'check_same_vocab', 'KDTrainer', 'DistillConfig', 'run_distill',
+           'distill_students']
 
 # %% ../nbs/11_distill.ipynb #0bb76ffa
 KD_KINDS = ('forward', 'reverse')
@@ -89,10 +90,10 @@ class KDTrainer(SFTTrainer):
     name = 'kd'
 
     def __init__(self, model, tokenizer, examples, teacher, config: SFTConfig | None = None, run_dir=None,
-                 kind: str = 'forward', temperature: float = 1.0, teacher_tokenizer=None):
+                 kind: str = 'forward', temperature: float = 1.0, teacher_tokenizer=None, overwrite: bool = False):
         if kind not in KD_KINDS: raise ValueError(f'unknown kind {kind!r}; expected one of {KD_KINDS}')
         if teacher_tokenizer is not None: check_same_vocab(teacher_tokenizer, tokenizer)
-        super().__init__(model, tokenizer, examples, config, run_dir)
+        super().__init__(model, tokenizer, examples, config, run_dir, overwrite=overwrite)
         self.teacher = teacher.to(self.accelerator.device).eval().requires_grad_(False)
         self.kind, self.temperature = kind, temperature
 
@@ -127,6 +128,7 @@ class DistillConfig:
 # %% ../nbs/11_distill.ipynb #19a3804b
 def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/distill', progress: bool = True,
                 resume: bool = False,  # a finished run in `run_dir` with the same settings is read back, not redone
+                overwrite: bool = False,  # replace another run in `run_dir` (resume=True replaces one of other settings)
                 ) -> dict:
     "Teacher traces → student by SFT and by KD; student by RL for the same time; all evaluated; one table."
     cfg = from_dict(DistillConfig, asdict((cfg or DistillConfig()).validate()))  # a copy: the caller's stays as it was
@@ -135,9 +137,14 @@ def run_distill(cfg: DistillConfig | None = None, run_dir: str | Path = 'runs/di
     run_dir = Path(run_dir)
     if resume and (run_dir / 'results.json').exists() and from_dict(DistillConfig, read_json(run_dir / 'recipe.json')) == cfg:
         return read_json(run_dir / 'results.json')
+    with RunDir(run_dir).claim(overwrite=overwrite or resume).lock():
+        return distill_students(cfg, run_dir, progress)
+
+# %% ../nbs/11_distill.ipynb #6a2e0007
+def distill_students(cfg: DistillConfig, run_dir: Path, progress: bool = True) -> dict:
+    "The body of `run_distill`, in a run directory it holds: sample, distil, train the RL control, evaluate, tabulate."
     teacher, ttok = load_model(cfg.teacher)
     student_tok = load_model(cfg.student)[1]
-    run_dir.mkdir(parents=True, exist_ok=True)
     write_json(asdict(cfg), run_dir / 'recipe.json')
     seconds, evals = {}, {}
     t0 = time.time()

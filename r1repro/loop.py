@@ -8,21 +8,23 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from dataclasses import asdict, dataclass, field
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import torch
+from accelerate import PartialState
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .distributed import MIXED_PRECISION, all_sum, make_accelerator
 from .evaluate import summarize
-from .model import load_model, save_checkpoint
+from .model import load_model, recover_checkpoint, save_checkpoint
 from .rollouts import EvalConfig, evaluate_checkpoint
 from .runfiles import RunDir, from_dict
 
 # %% auto #0
-__all__ = ['get_lr', 'LoopConfig', 'Trainer']
+__all__ = ['TRAINER_FILES', 'get_lr', 'LoopConfig', 'Trainer']
 
 # %% ../nbs/03c_loop.ipynb #e45eabe6
 def get_lr(step: int,  # the optimizer step about to be taken (0-based)
@@ -74,6 +76,9 @@ class LoopConfig:
         return self
 
 # %% ../nbs/03c_loop.ipynb #5dd87e03
+TRAINER_FILES = ('config.json', 'checkpoint', '.checkpoint.old', *RunDir.logs)  # what marks a trainer's run
+
+
 class Trainer:
     "The loop every trainer shares; a subclass defines `step()` (one optimizer step, returning its metrics)."
     name = 'trainer'  # written into config.json: resume checks it
@@ -81,13 +86,15 @@ class Trainer:
 
     def __init__(self, model, tokenizer, config: LoopConfig | None = None,
                  run_dir: str | Path | None = None,  # where logs, checkpoints and plots go (None: nowhere)
-                 accelerator=None):  # default: `make_accelerator(config.mixed_precision)`
+                 accelerator=None,  # default: `make_accelerator(config.mixed_precision)`
+                 overwrite: bool = False):  # a new run may replace another run's files in `run_dir`
         self.config = cfg = (config or self.config_class()).validate()
         self.accelerator = acc = accelerator or make_accelerator(cfg.mixed_precision)
         self.model, self.tokenizer = model.float(), tokenizer  # float32 master weights, whatever the checkpoint stored
         optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.policy, self.optimizer = acc.prepare(self.model, optimizer)  # `policy`: the model as trained (DDP-wrapped)
         self.run = RunDir(run_dir) if run_dir else None
+        self.overwrite, self.resumed = overwrite, False
         self.lr, self.total_steps = cfg.lr, None  # total_steps: where the schedule's cosine ends
         self.step_count, self.bad_steps, self.history, self.eval_history = 0, 0, [], []
         self.last_lr = None  # the rate of the last update taken
@@ -171,7 +178,16 @@ def train(self: Trainer, steps: int | None = None,  # steps in all, a resumed ru
     steps = self.total_steps if steps is None else steps
     if steps is None and max_seconds is None: raise ValueError('train() needs steps, max_seconds or both')
     if self.total_steps is None: self.total_steps = steps  # a trainer with a planned length (SFT's epochs) keeps it
-    if self.run and self.is_main: self.run.start(self.name, asdict(self.config), self.step_count)
+    with self.run.lock() if self.run and self.is_main else nullcontext():  # one run at a time in a run directory
+        return self.run_loop(steps, max_seconds, progress)
+
+
+@patch
+def run_loop(self: Trainer, steps: int | None, max_seconds: float | None, progress: bool) -> list[dict]:
+    "The loop itself (`train` checks its arguments and holds the run directory)."
+    if self.run and self.is_main:
+        if self.step_count == 0 and not self.resumed: self.run.claim(self.overwrite, names=TRAINER_FILES)  # a new run
+        self.run.start(self.name, asdict(self.config), self.step_count)
     if self.config.eval_every and self.step_count == 0: self.evaluate()
     bar = tqdm(total=steps, initial=self.step_count, desc=self.name.upper(), disable=not progress or not self.is_main)
     start, first, saved = time.perf_counter(), self.step_count, True
@@ -250,14 +266,25 @@ def save(self: Trainer) -> Path:
 
 
 @patch(cls_method=True)
-def resume(cls: Trainer, run_dir: str | Path, **kwargs) -> Trainer:
+def resume(cls: Trainer, run_dir: str | Path,
+           config: LoopConfig | None = None,  # the settings the caller expects: refused if they differ from the run's
+           **kwargs) -> Trainer:
     "A trainer that continues `run_dir` from its last checkpoint; `kwargs` are the constructor's other arguments."
-    run = RunDir(run_dir)
+    run, state = RunDir(run_dir), PartialState()  # the process group, if any (one process: a no-op)
+    if state.is_main_process:
+        with run.lock(): recover_checkpoint(run.checkpoint)  # a crash during a save: back to the last complete checkpoint
+    state.wait_for_everyone()
     if not (run.checkpoint / 'trainer_state.pt').exists(): raise FileNotFoundError(f'{run.path} has no checkpoint to resume from')
     name, saved = run.read_config()
     if name != cls.name: raise ValueError(f'{run.path} holds a {name!r} run, not a {cls.name!r} run: it cannot be resumed as one')
+    stored = from_dict(cls.config_class, saved)
+    differ = [f.name for f in fields(stored) if config is not None and getattr(config, f.name) != getattr(stored, f.name)]
+    if differ: raise ValueError(f'{run.path} was started with other settings: ' + ', '.join(
+        f'{k} {getattr(stored, k)!r} (asked: {getattr(config, k)!r})' for k in differ) + '; resume with the run\'s own '
+        'settings, or start a new run')
     model, tokenizer = load_model(run.checkpoint)
-    trainer = cls(model, tokenizer, config=from_dict(cls.config_class, saved), run_dir=run.path, **kwargs)
+    trainer = cls(model, tokenizer, config=stored, run_dir=run.path, **kwargs)
+    trainer.resumed = True
     state = torch.load(run.checkpoint / 'trainer_state.pt', weights_only=True)
     trainer.load_training_state(state)
     trainer.history = run.history(before_step=trainer.step_count)

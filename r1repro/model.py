@@ -21,9 +21,9 @@ from transformers.utils import logging as hf_logging
 from .tasks import data_dir
 
 # %% auto #0
-__all__ = ['TAG_TOKENS', 'PAD', 'EOS', 'UNK', 'CHARACTERS', 'PRESETS', 'SUPPORTED_ARCHITECTURES', 'build_tokenizer',
+__all__ = ['TAG_TOKENS', 'PAD', 'EOS', 'UNK', 'CHARACTERS', 'PRESETS', 'SUPPORTED_ARCHITECTURES', 'SAVE_STEPS', 'build_tokenizer',
            'ModelPreset', 'build_model', 'count_parameters', 'quiet_hf', 'checkpoints_dir', 'shipped_checkpoints',
-           'save_checkpoint', 'load_model', 'default_device']
+           'recover_checkpoint', 'nonfinite_tensors', 'save_checkpoint', 'load_model', 'default_device']
 
 # %% ../nbs/03_model.ipynb #88702542
 TAG_TOKENS = ['<think>', '</think>', '<answer>', '</answer>']
@@ -97,7 +97,7 @@ class quiet_hf:
     def __exit__(self, *exc):
         if self.was: hf_logging.enable_progress_bar()
 
-
+# %% ../nbs/03_model.ipynb #31364242
 def checkpoints_dir() -> Path:
     "Where the shipped base checkpoints live."
     return data_dir() / 'checkpoints'
@@ -109,29 +109,73 @@ def shipped_checkpoints() -> list[str]:
     return sorted(p.name for p in d.iterdir() if (p / 'config.json').exists()) if d.exists() else []
 
 
+def recover_checkpoint(path: Path | str) -> Path | None:
+    "Finish or undo a save a crash cut short; afterwards `path` is the last complete checkpoint (None: there is none)."
+    path = Path(path)
+    old = path.with_name(f'.{path.name}.old')
+    if old.is_dir():
+        if path.exists(): shutil.rmtree(old)  # the new checkpoint was in place; removing the old one was cut short
+        else: old.replace(path)  # cut between the two renames: the old checkpoint is the last complete one
+    for tmp in path.parent.glob(f'.{path.name}.*'):  # a temporary folder a crash left half written
+        if tmp.is_dir(): shutil.rmtree(tmp)
+    return path if path.is_dir() else None
+
+
+def nonfinite_tensors(model) -> list[str]:
+    "Names of the model's floating-point tensors holding NaN or inf."
+    return [n for n, t in model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]
+
+# %% ../nbs/03_model.ipynb #3f441e61
 def save_checkpoint(model, tokenizer, path: Path | str, extra: dict | None = None,
                     also=None,  # a function that writes more files into the (temporary) checkpoint folder
                     ) -> Path:
-    "Save model + tokenizer (+ `extra` as `r1repro.json`, + whatever `also` writes) to `path` atomically."
+    "Save model + tokenizer (+ `extra` as `r1repro.json`, + whatever `also` writes) to `path`, crash-safely."
     path = Path(path)
+    bad = nonfinite_tensors(model)
+    if bad: raise ValueError(f'refusing to save {path}: the weights hold NaN/inf ({", ".join(bad[:3])}{", ..." if len(bad) > 3 else ""}); '
+                             'the last good checkpoint is kept')
+    if path.exists() and not path.is_dir(): raise FileExistsError(f'{path} is a file; a checkpoint is a folder')
     path.parent.mkdir(parents=True, exist_ok=True)
+    recover_checkpoint(path)  # a crash during an earlier save left something behind: put it right first
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', dir=path.parent))
     try:
         with quiet_hf(): model.save_pretrained(tmp)
+        _reached('weights written')
         tokenizer.save_pretrained(tmp)
         if extra is not None: (tmp / 'r1repro.json').write_text(json.dumps(extra, indent=1))
+        _reached('tokenizer written')
         if also is not None: also(tmp)
+        _reached('extra files written')
         tmp.chmod(0o755)  # mkdtemp makes a private folder; a checkpoint is meant to be shared
         for f in tmp.iterdir(): f.chmod(0o644)
-        old = path.with_name(f'.{path.name}.old')
-        if path.exists(): path.replace(old)  # two renames: the good checkpoint is never deleted before the new one is in place
-        tmp.replace(path)
-        if old.exists(): shutil.rmtree(old)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+    except (OSError, RuntimeError) as e:  # a full disk surfaces as a RuntimeError from torch ("enforce fail ...")
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OSError(f'could not write the checkpoint {path} ({type(e).__name__}: {e}); is the disk full or the '
+                      'folder read-only? The last complete checkpoint is kept') from e
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    # Two renames, so a complete checkpoint exists at every instant: `path`, or `.path.old` between the renames
+    # (`recover_checkpoint` puts it back if a crash lands there).
+    old = path.with_name(f'.{path.name}.old')
+    _reached('new checkpoint complete')
+    if path.exists(): path.replace(old)
+    _reached('old checkpoint set aside')
+    tmp.replace(path)
+    _reached('new checkpoint in place')
+    if old.exists(): shutil.rmtree(old)
+    _reached('old checkpoint removed')
     return path
 
 
+SAVE_STEPS = ('weights written', 'tokenizer written', 'extra files written', 'new checkpoint complete',
+              'old checkpoint set aside', 'new checkpoint in place', 'old checkpoint removed')
+
+
+def _reached(step: str) -> None:
+    "A named point of `save_checkpoint` (`SAVE_STEPS`); the fault-injection test stops a save at each one, as a crash would."
+
+# %% ../nbs/03_model.ipynb #7dd2440e
 def _resolve(name_or_path: str | Path) -> Path | None:
     "A checkpoint directory for a shipped name or a local path; None for a preset name."
     name = str(name_or_path)
@@ -139,6 +183,8 @@ def _resolve(name_or_path: str | Path) -> Path | None:
     if name in shipped_checkpoints(): return checkpoints_dir() / name
     path = Path(name).expanduser()
     if path.exists(): return path
+    old = path.with_name(f'.{path.name}.old')
+    if old.is_dir(): return old  # a save was cut between its two renames: the previous checkpoint, complete, is here
     hint = (' It looks like a Hugging Face Hub id, but nothing is downloaded here: download the model elsewhere and '
             'pass its local directory.') if name.count('/') == 1 and not name.startswith(('.', '/')) else ''
     raise FileNotFoundError(f'no checkpoint {name!r}: not a preset {sorted(PRESETS)}, not a shipped checkpoint '
@@ -156,10 +202,14 @@ def load_model(name_or_path: str | Path,  # shipped name, preset name, or local 
     else:
         if not path.is_dir(): raise ValueError(f'{path} is a file; expected a checkpoint directory')
         if not (path / 'config.json').exists(): raise FileNotFoundError(f'{path} has no config.json: not a checkpoint')
-        model_type = json.loads((path / 'config.json').read_text()).get('model_type')  # checked before transformers parses it
+        config = json.loads((path / 'config.json').read_text())  # checked before transformers parses it
+        model_type = config.get('model_type')
         if model_type not in SUPPORTED_ARCHITECTURES:
             raise ValueError(f'{path}: architecture {model_type!r} is not supported; '
                              f'supported causal LMs: {SUPPORTED_ARCHITECTURES}')
+        for key in ('vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'max_position_embeddings'):
+            if key in config and not (isinstance(config[key], int) and not isinstance(config[key], bool) and config[key] > 0):
+                raise ValueError(f'{path / "config.json"}: {key} must be a positive integer, got {config[key]!r}')
         if not list(path.glob('*.safetensors')):
             raise FileNotFoundError(f'{path} has no *.safetensors weights; only safetensors are loaded '
                                     '(convert a pickle checkpoint with safetensors first)')
@@ -172,6 +222,8 @@ def load_model(name_or_path: str | Path,  # shipped name, preset name, or local 
         tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
         if tok.pad_token is None: tok.pad_token = tok.eos_token  # many real checkpoints ship without a pad token
         tok.padding_side = 'left'  # batched sampling needs left padding
+        bad = nonfinite_tensors(model)
+        if bad: raise ValueError(f'{path}: the weights hold NaN/inf ({", ".join(bad[:3])}); this checkpoint cannot be used')
         if len(tok) > model.get_input_embeddings().num_embeddings:
             raise ValueError(f'{path}: the tokenizer has {len(tok)} tokens but the model only '
                              f'{model.get_input_embeddings().num_embeddings} embeddings: they do not belong together')

@@ -16,7 +16,7 @@ from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_exam
                                plot_acceptance, rejection_sample, summary_markdown)
 from .sft import SFTConfig, cold_start_set, sft
 from .rollouts import EvalConfig, evaluate_checkpoint
-from .runfiles import read_json, read_jsonl, write_json, write_jsonl
+from .runfiles import RunDir, read_json, read_jsonl, write_json, write_jsonl
 from .tasks import train_problems
 from .trainer import GRPOConfig, GRPOTrainer, plot_training
 from .zero import zero_grpo_config
@@ -24,7 +24,7 @@ from .zero import zero_grpo_config
 # %% auto #0
 __all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
            'stage2_reasoning_rl', 'stage3_rejection_sft', 'stage4_all_rl', 'steps_to_reach', 'final_level',
-           'stage_settings', 'evaluate_run', 'run_r1', 'r1_results']
+           'stage_settings', 'evaluate_run', 'run_r1', 'r1_pipeline', 'r1_results']
 
 # %% ../nbs/10_r1.ipynb #32a9c396
 def stage2_grpo_config(**overrides) -> GRPOConfig:
@@ -164,11 +164,17 @@ def evaluate_run(model: str | Path, cfg: R1Config, out: Path | None = None, prog
 # %% ../nbs/10_r1.ipynb #d36caaa5
 def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progress: bool = True,
            resume: bool = False,  # reuse what `run_dir` already finished with the same settings
+           overwrite: bool = False,  # replace another run in `run_dir`
            ) -> dict:
     "Base → R1-Zero and base → stages 1–4, every checkpoint evaluated; writes `run_dir` and returns the results."
     cfg = (cfg or R1Config()).validate()
-    run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run = RunDir(run_dir).make() if resume else RunDir(run_dir).claim(overwrite)
+    with run.lock():
+        return r1_pipeline(cfg, run.path, resume, progress)
+
+
+def r1_pipeline(cfg: R1Config, run_dir: Path, resume: bool, progress: bool) -> dict:
+    "The body of `run_r1`, in a run directory it holds."
     write_json(asdict(cfg), run_dir / 'recipe.json')
     log = run_dir / 'done.json'  # every finished step, its settings and its wall time: a killed pipeline loses nothing
     done = read_json(log) if resume and log.exists() else {}
@@ -180,6 +186,7 @@ def run_r1(cfg: R1Config | None = None, run_dir: str | Path = 'runs/r1', progres
         if done.get(name, {}).get('settings') == settings:  # finished earlier with these settings: reuse it
             seconds[name] = done[name]['seconds']
             return read_jsonl(args[2]) if name != stage else run_dir / stage / 'checkpoint'
+        if name == stage and (run_dir / stage).exists(): RunDir(run_dir / stage).clear()  # redone: the old files go
         t0 = time.time()
         out = fn(*args, **kw)
         seconds[name] = round(time.time() - t0, 1)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import re
 import threading
 import unicodedata
@@ -72,9 +73,11 @@ def extract_answer(completion: str) -> str | None:
 
 
 def think_text(completion: str) -> str | None:
-    "The text inside the first `<think>…</think>`, or None."
-    m = re.search(r'<think>(.*?)</think>', completion, re.S)
-    return m.group(1) if m else None
+    "The text inside the first `<think>…</think>`, or None (also for a completion too long to be well formed)."
+    if len(completion) > MAX_COMPLETION_CHARS: return None
+    start = completion.find('<think>')  # plain `find`s: linear in the text, whatever it repeats
+    end = completion.find('</think>', start + len('<think>')) if start >= 0 else -1
+    return completion[start + len('<think>'):end] if end >= 0 else None
 
 # %% ../nbs/01_rewards.ipynb #64f29bc1
 _INT_RE = re.compile(r'[+-]?\d+')
@@ -91,16 +94,34 @@ def arithmetic_answer(pred: str | None,  # an extracted answer
 
 # %% ../nbs/01_rewards.ipynb #46ae166f
 def _math_verify_equal(gold: str, pred: str, timeout: int = 2) -> bool:
-    "math-verify's equivalence, with a time limit (math-verify's limit uses signals: main thread only)."
+    "math-verify's equivalence, within `timeout` seconds on any thread (else: not equal)."
+    if threading.current_thread() is threading.main_thread(): return _verify(gold, pred, timeout)
+    # math-verify's own time limit uses signals, which only the main thread receives: elsewhere, verify in a child
+    # process (forked from a clean server process) that is killed when the time is up.
+    from r1repro.rewards import _verify_to_pipe  # by module name: the child process imports it from there
+    ctx = multiprocessing.get_context('forkserver')
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_verify_to_pipe, args=(send, gold, pred, timeout), daemon=True)
+    child.start()
+    send.close()
+    try: equal = receive.recv() if receive.poll(timeout + 1) else False
+    except EOFError: equal = False  # the child died without an answer
+    child.kill(); child.join()
+    return bool(equal)
+
+
+def _verify(gold: str, pred: str, timeout: int) -> bool:
     from math_verify import parse, verify
-    main = threading.current_thread() is threading.main_thread()
-    limit = timeout if main else None
     try:
-        g = parse(gold, parsing_timeout=limit, extraction_mode='first_match')
-        p = parse(pred, parsing_timeout=limit, extraction_mode='first_match')
-        return bool(g and p and verify(g, p, timeout_seconds=limit))
+        g = parse(gold, parsing_timeout=timeout, extraction_mode='first_match')
+        p = parse(pred, parsing_timeout=timeout, extraction_mode='first_match')
+        return bool(g and p and verify(g, p, timeout_seconds=timeout))
     except Exception:  # math-verify's own time-outs and parse failures: not equal
         return False
+
+
+def _verify_to_pipe(send, gold: str, pred: str, timeout: int) -> None:
+    send.send(_verify(gold, pred, timeout))
 
 # %% ../nbs/01_rewards.ipynb #5615d752
 def fact_words(s: str) -> list[str]:

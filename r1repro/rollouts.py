@@ -119,7 +119,7 @@ def output_cache(out):
     "The KV cache a forward pass returned, under either name."
     return out.cache if getattr(out, 'cache', None) is not None else out.past_key_values
 
-
+# %% ../nbs/03a_rollouts.ipynb #d859c1f5
 def check_sampling(max_new_tokens: int, temperature: float, top_p: float, top_k: int, group_size: int = 1) -> None:
     "Clear errors for impossible sampling settings."
     if max_new_tokens <= 0: raise ValueError(f'max_new_tokens must be > 0, got {max_new_tokens}')
@@ -128,7 +128,7 @@ def check_sampling(max_new_tokens: int, temperature: float, top_p: float, top_k:
     if top_k < 0: raise ValueError(f'top_k must be >= 0 (0 = off), got {top_k}')
     if group_size < 1: raise ValueError(f'group_size must be >= 1, got {group_size}')
 
-
+# %% ../nbs/03a_rollouts.ipynb #3f681873
 @torch.no_grad()
 def sample_completions(model, tokenizer,
                        prompts: list[str],  # B prompt texts (templates already applied)

@@ -6,13 +6,22 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import hashlib
 import json
 import os
+import shutil
+import types
 import typing
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
+from fastcore.basics import patch
+
 # %% auto #0
-__all__ = ['write_jsonl', 'append_jsonl', 'read_jsonl', 'trim_jsonl', 'write_json', 'read_json', 'from_dict', 'RunDir']
+__all__ = ['write_jsonl', 'append_jsonl', 'read_jsonl', 'trim_jsonl', 'write_json', 'read_json', 'file_digest', 'from_dict',
+           'changed_fields', 'RunDir']
 
 # %% ../nbs/00a_runfiles.ipynb #8a890de2
 def write_jsonl(rows: list[dict], path: Path | str) -> Path:
@@ -32,16 +41,23 @@ def append_jsonl(rows: list[dict], path: Path | str) -> Path:
     return path
 
 
-def read_jsonl(path: Path | str) -> list[dict]:
+def read_jsonl(path: Path | str,
+               torn_ok: bool = False,  # a log: drop (with a warning) a last line a crash cut short
+               ) -> list[dict]:
     "Read JSON lines; a malformed line raises a `ValueError` naming the file and the line."
+    with open(path, 'rb') as f: lines = f.read().split(b'\n')
     rows = []
-    with open(path, encoding='utf-8') as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip(): continue
-            try: row = json.loads(line)
-            except json.JSONDecodeError as e: raise ValueError(f'{path}, line {i}: not valid JSON ({e.msg})') from None
-            if not isinstance(row, dict): raise ValueError(f'{path}, line {i}: expected a JSON object, got {type(row).__name__}')
-            rows.append(row)
+    for i, raw in enumerate(lines, 1):
+        if not raw.strip(): continue
+        try: row = json.loads(raw.decode('utf-8'))
+        except UnicodeDecodeError: raise ValueError(f'{path}, line {i}: not UTF-8 text') from None
+        except json.JSONDecodeError as e:
+            if torn_ok and i == len(lines):  # no newline after it: the write of this line never finished
+                warnings.warn(f'{path}, line {i}: dropped a torn last line (a crash cut its write short)')
+                break
+            raise ValueError(f'{path}, line {i}: not valid JSON ({e.msg})') from None
+        if not isinstance(row, dict): raise ValueError(f'{path}, line {i}: expected a JSON object, got {type(row).__name__}')
+        rows.append(row)
     return rows
 
 
@@ -49,7 +65,7 @@ def trim_jsonl(path: Path | str, before_step: int) -> list[dict]:
     "Keep only the rows of a step log whose `step` is below `before_step` (rewritten atomically); returns them."
     path = Path(path)
     if not path.exists(): return []
-    rows = [r for r in read_jsonl(path) if r['step'] < before_step]
+    rows = [r for r in read_jsonl(path, torn_ok=True) if r['step'] < before_step]
     write_jsonl(rows, path)
     return rows
 
@@ -70,6 +86,14 @@ def read_json(path: Path | str):
     except json.JSONDecodeError as e: raise ValueError(f'{path}: not valid JSON ({e.msg}, line {e.lineno})') from None
 
 
+def file_digest(path: Path | str) -> str:
+    "The SHA-256 of a file's bytes (read in chunks): what a resumed run compares its data with."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest()
+
+
 def from_dict(cls, d: dict):
     "The dataclass `cls` from `asdict` output, nested dataclass fields included; unknown keys are an error."
     if not isinstance(d, dict): raise TypeError(f'{cls.__name__} expects a dict of its fields, got {type(d).__name__}')
@@ -79,10 +103,39 @@ def from_dict(cls, d: dict):
     hints = typing.get_type_hints(cls)
     def field_value(name, value):
         kind = hints[name]
-        return from_dict(kind, value) if dataclasses.is_dataclass(kind) and isinstance(value, dict) else value
+        if dataclasses.is_dataclass(kind) and isinstance(value, dict): return from_dict(kind, value)
+        if not _fits(kind, value):
+            raise ValueError(f'{cls.__name__}.{name} must be {getattr(kind, "__name__", kind)}, got {value!r}')
+        return value
     return cls(**{k: field_value(k, v) for k, v in d.items()})
 
+
+def _fits(kind, value) -> bool:
+    "Whether a JSON value fits a simple field type (int, float, str, bool, dict, list, or optional ones); others pass."
+    options = typing.get_args(kind) if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union else (kind,)
+    simple = [o for o in options if o in (int, float, str, bool, dict, list, type(None))]
+    if len(simple) < len(options): return True  # a type this check does not model
+    return any(value is None if o is type(None) else isinstance(value, bool) if o is bool else
+               isinstance(value, (int, float)) and not isinstance(value, bool) if o is float else
+               isinstance(value, int) and not isinstance(value, bool) if o is int else isinstance(value, o)
+               for o in simple)
+
+# %% ../nbs/00a_runfiles.ipynb #82ef47e3
+def changed_fields(old: dict, new: dict, prefix: str = '') -> list[str]:
+    "Dotted names of the values that differ between two (nested) config dicts."
+    out = []
+    for k in sorted(set(old) | set(new)):
+        a, b = old.get(k), new.get(k)
+        if isinstance(a, dict) and isinstance(b, dict) and a and all(isinstance(v, (dict, int, float, str, bool, type(None), list)) for v in a.values()) \
+                and k not in ('tasks', 'rewards', 'prompts', 'rejection_prompts'):
+            out += changed_fields(a, b, f'{prefix}{k}.')
+        elif a != b: out.append(f'{prefix}{k}: {a!r} -> {b!r}')
+    return out
+
 # %% ../nbs/00a_runfiles.ipynb #2e8fd9ca
+_HELD = {}  # run directories this process has locked: resolved path -> [open lock file, depth]
+
+
 class RunDir:
     "The files of one training run: config, step logs (JSONL), checkpoint and plots."
     logs = ('metrics.jsonl', 'samples.jsonl', 'heldout.jsonl')  # step logs: one JSON object per line, each with a `step`
@@ -99,9 +152,19 @@ class RunDir:
 
     def start(self, trainer: str, config: dict, step: int = 0) -> None:
         "Write the config and drop log lines of steps >= `step` (a resumed run takes them again)."
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.make()
         write_json({'trainer': trainer, 'config': config}, self.config_path)
         for name in self.logs: trim_jsonl(self.path / name, step)
+
+    def make(self) -> RunDir:
+        "Create the folder (a clear error if the path is a file or cannot be written)."
+        if self.path.exists() and not self.path.is_dir(): raise FileExistsError(f'{self.path} is a file, not a run directory')
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            probe = self.path / f'.write-test-{os.getpid()}'
+            probe.write_text(''); probe.unlink()
+        except OSError as e: raise OSError(f'cannot write the run directory {self.path}: {e.strerror or e}') from None
+        return self
 
     def read_config(self) -> tuple[str, dict]:
         "(trainer name, config dict) as `start` wrote them."
@@ -118,3 +181,52 @@ class RunDir:
         path = self.path / name
         rows = read_jsonl(path) if path.exists() else []
         return rows if before_step is None else [r for r in rows if r['step'] < before_step]
+
+# %% ../nbs/00a_runfiles.ipynb #cd61049a
+@patch
+def holds_run(self: RunDir, names: tuple[str, ...] | None = None) -> bool:
+    "Whether a run has already written here (a config, a log, a checkpoint; or only the files `names`)."
+    names = names or ('config.json', 'recipe.json', 'done.json', 'checkpoint', '.checkpoint.old', *self.logs)
+    return any((self.path / n).exists() for n in names)
+
+@patch
+def claim(self: RunDir, overwrite: bool = False,
+          names: tuple[str, ...] | None = None,  # the files that mark a run (default: any run's, a recipe's too)
+          ) -> RunDir:
+    "Make the folder for a *new* run: refuse one that holds another run, unless `overwrite` (which clears it)."
+    self.make()
+    if self.holds_run(names):
+        if not overwrite:
+            raise FileExistsError(f'{self.path} already holds a run: resume it (resume=True, --resume), replace it '
+                                  '(overwrite=True, --overwrite), or choose another run directory')
+        self.clear()
+    return self
+
+@patch
+def clear(self: RunDir) -> None:
+    "Remove what runs write here (checkpoints, configs, logs, results, plots, stage folders); nothing else."
+    for p in self.path.iterdir():
+        known = p.name in ('checkpoint', 'plots', 'done.json') or p.name.startswith('.checkpoint.') \
+            or (p.is_dir() and p.name.startswith(('stage', 'student_', 'zero'))) or p.suffix in ('.jsonl', '.md') \
+            or p.name.endswith(('config.json', 'recipe.json', 'results.json', 'summary.json'))
+        if known: shutil.rmtree(p) if p.is_dir() else p.unlink()
+
+@patch
+@contextmanager
+def lock(self: RunDir):
+    "Hold this run directory for the duration (one process at a time; released when the process dies)."
+    key = str(self.make().path.resolve())
+    if key in _HELD: _HELD[key][1] += 1  # re-entrant within a process (a recipe holds it around its trainer)
+    else:
+        f = open(self.path / '.lock', 'a+')
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0); holder = f.read().strip() or 'another process'
+            f.close()
+            raise RuntimeError(f'{self.path} is in use by {holder}: one run at a time in a run directory') from None
+        f.seek(0); f.truncate(); f.write(f'process {os.getpid()}'); f.flush()
+        _HELD[key] = [f, 1]
+    try: yield self
+    finally:
+        _HELD[key][1] -= 1
+        if _HELD[key][1] == 0: _HELD.pop(key)[0].close()  # closing the file releases the lock

@@ -9,10 +9,12 @@ import json
 import math
 import random
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+
+from fastcore.basics import patch
 
 from .loop import LoopConfig, Trainer
 from .rewards import format_ok
@@ -20,9 +22,14 @@ from .solutions import cold_start_solution
 from .tasks import format_prompt, train_problems
 
 # %% auto #0
-__all__ = ['check_sft_example', 'load_sft_jsonl', 'sft_batch', 'token_losses', 'SFTConfig', 'SFTTrainer', 'sft', 'cold_start_set']
+__all__ = ['MAX_CHARS_PER_TOKEN', 'MAX_LINE_BYTES', 'check_sft_example', 'load_sft_jsonl', 'sft_line_problem', 'sft_batch',
+           'token_losses', 'SFTConfig', 'SFTTrainer', 'sft', 'cold_start_set']
 
 # %% ../nbs/08_sft.ipynb #9ff3c66e
+MAX_CHARS_PER_TOKEN = 64  # no tokenizer packs more characters than this into one token: a longer text cannot fit
+MAX_LINE_BYTES = 1 << 20  # an SFT line over 1 MiB is refused before it is parsed
+
+
 def check_sft_example(row, tokenizer=None,  # given: check the prompt fits the context
                       max_length: int | None = None,  # the model's context length in tokens
                       require_template: bool = True,  # the completion must be `<think>…</think><answer>…</answer>`
@@ -35,6 +42,8 @@ def check_sft_example(row, tokenizer=None,  # given: check the prompt fits the c
     if not row['completion'].strip(): return 'empty completion'
     if require_template and not format_ok(row['completion']):
         return 'completion does not follow the <think>…</think> <answer>…</answer> template'
+    if max_length is not None and len(row['prompt']) > MAX_CHARS_PER_TOKEN * max_length:  # before any tokenizing
+        return f'prompt of {len(row["prompt"])} characters cannot fit the context of {max_length} tokens'
     if tokenizer is not None and max_length is not None:
         n = len(tokenizer(row['prompt'], add_special_tokens=False)['input_ids'])
         if n >= max_length: return f'prompt of {n} tokens does not fit the context of {max_length} tokens'
@@ -48,16 +57,29 @@ def load_sft_jsonl(path: str | Path, tokenizer=None, max_length: int | None = No
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f'no SFT set at {path}')
     examples, skipped = [], 0
-    for lineno, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
-        if not line.strip(): continue
-        try: row = json.loads(line)
-        except json.JSONDecodeError as e: problem = f'not valid JSON ({e.msg})'
-        else: problem = check_sft_example(row, tokenizer, max_length, require_template)
-        if problem is None: examples.append({'prompt': row['prompt'], 'completion': row['completion']})
-        elif skip_bad: skipped += 1
-        else: raise ValueError(f'{path}, line {lineno}: {problem} (use skip_bad=True / --skip-bad to skip bad lines)')
+    with open(path, 'rb') as f:
+        for lineno, raw in enumerate(f, 1):
+            if not raw.strip(): continue
+            problem = sft_line_problem(raw)
+            if problem is None:
+                row = json.loads(raw)
+                problem = check_sft_example(row, tokenizer, max_length, require_template)
+            if problem is None: examples.append({'prompt': row['prompt'], 'completion': row['completion']})
+            elif skip_bad: skipped += 1
+            else: raise ValueError(f'{path}, line {lineno}: {problem} (use skip_bad=True / --skip-bad to skip bad lines)')
     if not examples: raise ValueError(f'{path}: no usable example' + (f' ({skipped} bad lines skipped)' if skipped else ''))
     return examples, skipped
+
+
+def sft_line_problem(raw: bytes) -> str | None:
+    "What stops one line of a JSONL file from being read: its size, its encoding or its JSON (None: nothing)."
+    if len(raw) > MAX_LINE_BYTES: return f'a line of {len(raw):,} bytes (the limit is {MAX_LINE_BYTES:,})'
+    try: json.loads(raw.decode('utf-8'))
+    except UnicodeDecodeError: return 'not UTF-8 text (re-save the file as UTF-8)'
+    except json.JSONDecodeError as e: return f'not valid JSON ({e.msg})'
+    return None
+
+
 
 # %% ../nbs/08_sft.ipynb #9429335e
 def sft_batch(tokenizer, examples: list[dict], max_length: int) -> dict[str, torch.Tensor]:
@@ -108,16 +130,16 @@ class SFTConfig(LoopConfig):
         if problems: raise ValueError('invalid SFT config:\n  ' + '\n  '.join(problems))
         return self
 
-
+# %% ../nbs/08_sft.ipynb #8a674dc4
 class SFTTrainer(Trainer):
     "Fine-tune a causal LM on prompt/completion examples, the loss on completion tokens only."
     name = 'sft'
     config_class = SFTConfig
 
     def __init__(self, model, tokenizer, examples: list[dict], config: SFTConfig | None = None,
-                 run_dir: str | Path | None = None, accelerator=None):
+                 run_dir: str | Path | None = None, accelerator=None, overwrite: bool = False):
         if not examples: raise ValueError('no examples to train on')
-        super().__init__(model, tokenizer, config or SFTConfig(), run_dir, accelerator)
+        super().__init__(model, tokenizer, config or SFTConfig(), run_dir, accelerator, overwrite)
         cfg = self.config
         if cfg.batch_size < self.accelerator.num_processes:
             raise ValueError(f'batch_size {cfg.batch_size} is smaller than the {self.accelerator.num_processes} processes')
@@ -138,41 +160,40 @@ class SFTTrainer(Trainer):
         losses, mask = token_losses(self.policy, batch)
         return losses.sum(), mask.sum()
 
-    def step(self) -> dict:
-        "One optimizer step on one global batch; returns its metrics."
-        acc, t0 = self.accelerator, time.perf_counter()
-        examples = self.batch_examples(self.step_count)
-        local = examples[acc.process_index::acc.num_processes] or examples[:1]  # a short last batch: reuse, weight 0
-        batch = {k: v.to(acc.device) for k, v in sft_batch(self.tokenizer, local, self.max_length).items()}
-        self.policy.train()
-        with acc.autocast():
-            loss_sum, n_tokens = self.loss(batch)
-        if acc.process_index >= len(examples): loss_sum, n_tokens = loss_sum * 0, n_tokens * 0
-        global_tokens = acc.reduce(n_tokens.detach().float(), 'sum').clamp(min=1)
-        loss = loss_sum * acc.num_processes / global_tokens  # DDP averages: the mean over processes is the global mean
-        self.optimizer.zero_grad(set_to_none=True)
-        if self.all_finite(loss):
-            acc.backward(loss)
-            norm, skipped = self.optimizer_step()
-        else: norm, skipped = self.skip_update(f'loss is {loss.item()}')
-        self.step_count += 1
-        mean = acc.reduce(loss_sum.detach().float(), 'sum').item() / global_tokens.item()
-        return {'step': self.step_count - 1, 'epoch': (self.step_count - 1) / self.steps_per_epoch, 'loss': mean,
-                'tokens': int(global_tokens.item()), 'grad_norm': float(norm), 'lr': self.lr_at(self.step_count - 1),
-                'skipped': skipped, 'seconds': round(time.perf_counter() - t0, 3)}
+# %% ../nbs/08_sft.ipynb #39fc4352
+@patch
+def step(self: SFTTrainer) -> dict:
+    "One optimizer step on one global batch; returns its metrics."
+    acc, t0 = self.accelerator, time.perf_counter()
+    examples = self.batch_examples(self.step_count)
+    local = examples[acc.process_index::acc.num_processes] or examples[:1]  # a short last batch: reuse, weight 0
+    batch = {k: v.to(acc.device) for k, v in sft_batch(self.tokenizer, local, self.max_length).items()}
+    self.policy.train()
+    with acc.autocast():
+        loss_sum, n_tokens = self.loss(batch)
+    if acc.process_index >= len(examples): loss_sum, n_tokens = loss_sum * 0, n_tokens * 0
+    global_tokens = acc.reduce(n_tokens.detach().float(), 'sum').clamp(min=1)
+    loss = loss_sum * acc.num_processes / global_tokens  # DDP averages: the mean over processes is the global mean
+    self.optimizer.zero_grad(set_to_none=True)
+    if self.all_finite(loss):
+        acc.backward(loss)
+        norm, skipped = self.optimizer_step()
+    else: norm, skipped = self.skip_update(f'loss is {loss.item()}')
+    self.step_count += 1
+    mean = acc.reduce(loss_sum.detach().float(), 'sum').item() / global_tokens.item()
+    return {'step': self.step_count - 1, 'epoch': (self.step_count - 1) / self.steps_per_epoch, 'loss': mean,
+            'tokens': int(global_tokens.item()), 'grad_norm': float(norm), 'lr': self.lr_at(self.step_count - 1),
+            'skipped': skipped, 'seconds': round(time.perf_counter() - t0, 3)}
 
-
+# %% ../nbs/08_sft.ipynb #6156c3ef
 def sft(model, tokenizer, examples: list[dict], config: SFTConfig | None = None, run_dir: str | Path | None = None,
-        resume: bool = False,  # continue `run_dir` from its checkpoint (its stored settings; `model` is not used)
-        progress: bool = True) -> SFTTrainer:
+        resume: bool = False,  # continue `run_dir` from its checkpoint (`model` is not used; `config` must match the run's)
+        progress: bool = True,
+        overwrite: bool = False,  # a new run may replace another run in `run_dir`
+        ) -> SFTTrainer:
     "Fine-tune `model` on `examples` to the end of the run; returns the trainer."
-    if resume:
-        trainer = SFTTrainer.resume(run_dir, examples=examples)
-        if config is not None and config != trainer.config:
-            differ = [f.name for f in fields(config) if getattr(config, f.name) != getattr(trainer.config, f.name)]
-            raise ValueError(f'{run_dir} was started with other settings ({differ}); resume it without a config, '
-                             'or start a new run directory')
-    else: trainer = SFTTrainer(model, tokenizer, examples, config, run_dir)
+    if resume: trainer = SFTTrainer.resume(run_dir, config=config, examples=examples)
+    else: trainer = SFTTrainer(model, tokenizer, examples, config, run_dir, overwrite=overwrite)
     trainer.train(progress=progress)
     return trainer
 

@@ -158,8 +158,9 @@ class GRPOTrainer(Trainer):
                  run_dir=None,  # where logs, samples, checkpoints and plots go (None: nowhere)
                  rewards: RewardSet | None = None,  # default: `make_rewards(config.rewards, config.script)`
                  engine=None,  # rollout engine (`KVCacheEngine()` by default; `VLLMEngine` on a GPU)
-                 accelerator=None):  # default: `make_accelerator(config.mixed_precision)`
-        super().__init__(model, tokenizer, config or GRPOConfig(), run_dir, accelerator)
+                 accelerator=None,  # default: `make_accelerator(config.mixed_precision)`
+                 overwrite: bool = False):  # a new run may replace another run's files in `run_dir`
+        super().__init__(model, tokenizer, config or GRPOConfig(), run_dir, accelerator, overwrite)
         cfg, acc = self.config, self.accelerator
         self.groups = split_groups(cfg.prompts_per_step, acc.num_processes, acc.process_index)  # this process's groups
         self.chunks = micro_batches(len(self.groups), cfg.grad_accum)  # fails early if grad_accum is too large

@@ -5,18 +5,20 @@
 # %% ../nbs/07_zero.ipynb #87ae4aa4
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .evaluate import plot_lengths, plot_summary, summarize, summary_table
 from .model import load_model
 from .rollouts import EvalConfig, evaluate_checkpoint
-from .runfiles import read_jsonl, write_json, write_jsonl
+from .runfiles import RunDir, changed_fields, from_dict, read_json, read_jsonl, write_json, write_jsonl
+from .tasks import format_prompt, train_problems
 from .trainer import GRPOConfig, GRPOTrainer
 
 # %% auto #0
-__all__ = ['zero_grpo_config', 'ZeroConfig', 'run_zero']
+__all__ = ['zero_grpo_config', 'ZeroConfig', 'check_fits', 'run_zero', 'zero_run']
 
 # %% ../nbs/07_zero.ipynb #b495f0b0
 def zero_grpo_config(**overrides) -> GRPOConfig:
@@ -42,16 +44,54 @@ class ZeroConfig:
         return self
 
 # %% ../nbs/07_zero.ipynb #82bdb283
-def run_zero(cfg: ZeroConfig | None = None, run_dir: str | Path = 'runs/zero', resume: bool = False,
-             progress: bool = True) -> dict:
+def check_fits(tokenizer, model, cfg: ZeroConfig) -> None:
+    "Refuse, before any work, what the model cannot run: prompts plus new tokens past its context, rollouts past memory."
+    context = getattr(model.config, 'max_position_embeddings', None)
+    problems = cfg.eval.problems() + [p for t in cfg.grpo.tasks for p in train_problems(t, 100, seed=cfg.grpo.seed)]
+    longest = max(len(tokenizer(format_prompt(p, cfg.grpo.template, tokenizer), add_special_tokens=False)['input_ids'])
+                  for p in problems)
+    for name, new in (('eval.max_new_tokens', cfg.eval.max_new_tokens), ('grpo.max_new_tokens', cfg.grpo.max_new_tokens)):
+        if context and longest + new > context:
+            raise ValueError(f'{name}={new}: prompts of up to {longest} tokens plus {new} new tokens exceed the model\'s '
+                             f'context of {context} tokens; use at most {context - longest}')
+    c, n = model.config, cfg.grpo.prompts_per_step * cfg.grpo.group_size
+    kv_bytes = 2 * c.num_hidden_layers * c.hidden_size * 4 * n * (longest + cfg.grpo.max_new_tokens)  # float32 K and V
+    memory = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    if kv_bytes > memory / 2:
+        raise ValueError(f'{cfg.grpo.prompts_per_step} prompts x {cfg.grpo.group_size} completions per step would need about '
+                         f'{kv_bytes / 2**30:.1f} GiB for the sampler\'s cache alone, more than half of this machine\'s '
+                         f'{memory / 2**30:.0f} GiB; lower prompts_per_step or group_size')
+
+# %% ../nbs/07_zero.ipynb #56f081d9
+def run_zero(cfg: ZeroConfig | None = None, run_dir: str | Path = 'runs/zero',
+             resume: bool = False,  # continue the run in `run_dir` (its settings must be `cfg`'s; `steps` may grow)
+             progress: bool = True,
+             overwrite: bool = False,  # replace another run in `run_dir`
+             ) -> dict:
     "Evaluate the base model, train it with GRPO, evaluate again; write everything to `run_dir`."
     cfg = (cfg or ZeroConfig()).validate()  # a bad setting fails here, not after the first evaluation
-    run_dir = Path(run_dir)
+    run = RunDir(run_dir)
+    if not resume: run.claim(overwrite)  # a new run never mixes with an old one's files
+    with run.lock():
+        return zero_run(cfg, run, resume, progress)
+
+
+def zero_run(cfg: ZeroConfig, run: RunDir, resume: bool, progress: bool) -> dict:
+    "The body of `run_zero`, in a run directory it holds."
+    run_dir = run.path
     if resume:  # the trainer's own resume; the base model's evaluation was written before training started
-        trainer = GRPOTrainer.resume(run_dir)
+        saved = from_dict(ZeroConfig, read_json(run_dir / 'recipe.json'))
+        differ = changed_fields(asdict(replace(saved, steps=cfg.steps)), asdict(cfg))
+        if differ: raise ValueError(f'{run_dir} was started with other settings ({", ".join(differ)}); only steps may '
+                                    'change when a run is resumed')
+        trainer = GRPOTrainer.resume(run_dir, config=cfg.grpo)
+        if cfg.steps <= trainer.step_count:
+            raise ValueError(f'{run_dir} is already at step {trainer.step_count}; steps={cfg.steps} would train nothing '
+                             '(give more steps to extend the run)')
         base_rows = read_jsonl(run_dir / 'eval_before.jsonl')
     else:
         model, tok = load_model(cfg.model)
+        check_fits(tok, model, cfg)  # before the first evaluation, not after it
         base_rows = evaluate_checkpoint(model, tok, cfg.eval, progress=progress)
         write_jsonl(base_rows, run_dir / 'eval_before.jsonl')
         trainer = GRPOTrainer(model, tok, cfg.grpo, run_dir=run_dir)
