@@ -5,8 +5,9 @@ Re-record (only when a change is *meant* to change these numbers, and say why in
 
 History: recorded before the one-loop refactor; the refactored code reproduced that reference exactly (every metric,
 with `lr` now logged as the rate the step used rather than the next step's) when given the old training pool. It was
-re-recorded once, because the eval-leakage fix (training pools exclude problems equivalent to held-out ones, e.g. `b+a`
-for a held-out `a+b`) changes the GRPO run's pool from its 95th problem on."""
+re-recorded twice, each time for a change meant to change these numbers: the eval-leakage fix (training pools exclude
+problems equivalent to held-out ones, e.g. `b+a` for a held-out `a+b`) changes the GRPO run's pool from its 95th problem
+on, and `tiny-base` was then rebuilt on the leakage-free corpus."""
 import json, subprocess, sys
 from pathlib import Path
 
