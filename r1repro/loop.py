@@ -35,7 +35,7 @@ def get_lr(step: int,  # the optimizer step about to be taken (0-based)
            ) -> float:
     "Linear warmup, then cosine decay to `lr * min_lr_ratio`."
     if step < warmup_steps: return lr * ((step + 1) / warmup_steps)
-    if min_lr_ratio == 1.0 or not total_steps: return lr * 1.0
+    if min_lr_ratio == 1.0 or not total_steps: return lr
     t = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
     return lr * (min_lr_ratio + (1 - min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
 

@@ -207,8 +207,8 @@ def clear(self: RunDir) -> None:
     "Remove what runs write here (checkpoints, configs, logs, results, plots, stage folders); nothing else."
     for p in self.path.iterdir():
         known = p.name in ('checkpoint', 'plots', 'done.json') or p.name.startswith('.checkpoint.') \
-            or (p.is_dir() and p.name.startswith(('stage', 'student_', 'zero'))) or p.suffix in ('.jsonl', '.md') \
-            or p.name.endswith(('config.json', 'recipe.json', 'results.json', 'summary.json'))
+            or (p.is_dir() and p.name.startswith(('stage', 'student_', 'zero'))) or p.suffix == '.jsonl' \
+            or p.name.endswith(('config.json', 'recipe.json', 'results.json', 'summary.json', 'results.md', 'summary.md'))
         if known: shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 @patch
