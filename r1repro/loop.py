@@ -97,7 +97,6 @@ class Trainer:
         self.overwrite, self.resumed = overwrite, False
         self.lr, self.total_steps = cfg.lr, None  # total_steps: where the schedule's cosine ends
         self.step_count, self.bad_steps, self.history, self.eval_history = 0, 0, [], []
-        self.last_lr = None  # the rate of the last update taken
 
     @property
     def run_dir(self) -> Path | None:
@@ -141,8 +140,8 @@ def optimizer_step(self: Trainer) -> tuple[float, str | None]:
     "Clip the (synchronised) gradient and step the optimizer at this step's rate. Returns (grad norm, why skipped)."
     norm = float(self.accelerator.clip_grad_norm_(self.policy.parameters(), self.config.max_grad_norm))
     if not math.isfinite(norm): return self.skip_update(f'gradient norm is {norm}')
-    self.last_lr = self.lr_at(self.step_count)
-    for group in self.optimizer.param_groups: group['lr'] = self.last_lr
+    lr = self.lr_at(self.step_count)
+    for group in self.optimizer.param_groups: group['lr'] = lr
     self.optimizer.step()
     self.bad_steps = 0
     return norm, None

@@ -20,18 +20,23 @@ from pathlib import Path
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['write_jsonl', 'append_jsonl', 'read_jsonl', 'trim_jsonl', 'write_json', 'read_json', 'file_digest', 'from_dict',
-           'changed_fields', 'RunDir']
+__all__ = ['write_text_atomic', 'write_jsonl', 'append_jsonl', 'read_jsonl', 'trim_jsonl', 'write_json', 'read_json',
+           'file_digest', 'from_dict', 'changed_fields', 'RunDir']
 
 # %% ../nbs/00a_runfiles.ipynb #8a890de2
-def write_jsonl(rows: list[dict], path: Path | str) -> Path:
-    "Write rows as JSON lines, atomically (a temporary file, then a rename); creates the parent folder."
+def write_text_atomic(text: str, path: Path | str) -> Path:
+    "Write `text` to `path` through a temporary file and a rename, so the file is whole or absent; creates the folder."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
+    tmp.write_text(text, encoding='utf-8')
     tmp.replace(path)
     return path
+
+
+def write_jsonl(rows: list[dict], path: Path | str) -> Path:
+    "Write rows as JSON lines, atomically."
+    return write_text_atomic(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), path)
 
 
 def append_jsonl(rows: list[dict], path: Path | str) -> Path:
@@ -71,13 +76,8 @@ def trim_jsonl(path: Path | str, before_step: int) -> list[dict]:
 
 # %% ../nbs/00a_runfiles.ipynb #6e18eab6
 def write_json(obj, path: Path | str) -> Path:
-    "Write `obj` as indented JSON, atomically; creates the parent folder."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False, default=str) + '\n', encoding='utf-8')
-    tmp.replace(path)
-    return path
+    "Write `obj` as indented JSON, atomically."
+    return write_text_atomic(json.dumps(obj, indent=1, ensure_ascii=False, default=str) + '\n', path)
 
 
 def read_json(path: Path | str):
@@ -112,13 +112,20 @@ def from_dict(cls, d: dict):
 
 def _fits(kind, value) -> bool:
     "Whether a JSON value fits a simple field type (int, float, str, bool, dict, list, or optional ones); others pass."
-    options = typing.get_args(kind) if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union else (kind,)
-    simple = [o for o in options if o in (int, float, str, bool, dict, list, type(None))]
-    if len(simple) < len(options): return True  # a type this check does not model
-    return any(value is None if o is type(None) else isinstance(value, bool) if o is bool else
-               isinstance(value, (int, float)) and not isinstance(value, bool) if o is float else
-               isinstance(value, int) and not isinstance(value, bool) if o is int else isinstance(value, o)
-               for o in simple)
+    union = isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union
+    options = typing.get_args(kind) if union else (kind,)
+    if not all(o in _SIMPLE for o in options): return True  # a type this check does not model
+    return any(_fits_one(o, value) for o in options)
+
+
+_SIMPLE = (int, float, str, bool, dict, list, type(None))
+
+
+def _fits_one(kind, value) -> bool:
+    if kind is type(None): return value is None
+    if kind is bool or isinstance(value, bool): return kind is bool and isinstance(value, bool)  # True is no int here
+    if kind is float: return isinstance(value, (int, float))  # JSON writes 2.0 as 2.0, a hand edit may write 2
+    return isinstance(value, kind)
 
 # %% ../nbs/00a_runfiles.ipynb #82ef47e3
 def changed_fields(old: dict, new: dict, prefix: str = '') -> list[str]:
@@ -126,9 +133,7 @@ def changed_fields(old: dict, new: dict, prefix: str = '') -> list[str]:
     out = []
     for k in sorted(set(old) | set(new)):
         a, b = old.get(k), new.get(k)
-        if isinstance(a, dict) and isinstance(b, dict) and a and all(isinstance(v, (dict, int, float, str, bool, type(None), list)) for v in a.values()) \
-                and k not in ('tasks', 'rewards', 'prompts', 'rejection_prompts'):
-            out += changed_fields(a, b, f'{prefix}{k}.')
+        if isinstance(a, dict) and isinstance(b, dict): out += changed_fields(a, b, f'{prefix}{k}.')
         elif a != b: out.append(f'{prefix}{k}: {a!r} -> {b!r}')
     return out
 

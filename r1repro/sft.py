@@ -22,7 +22,7 @@ from .solutions import cold_start_solution
 from .tasks import format_prompt, train_problems
 
 # %% auto #0
-__all__ = ['MAX_CHARS_PER_TOKEN', 'MAX_LINE_BYTES', 'check_sft_example', 'load_sft_jsonl', 'sft_line_problem', 'sft_batch',
+__all__ = ['MAX_CHARS_PER_TOKEN', 'MAX_LINE_BYTES', 'check_sft_example', 'load_sft_jsonl', 'read_sft_line', 'sft_batch',
            'token_losses', 'SFTConfig', 'SFTTrainer', 'sft', 'cold_start_set']
 
 # %% ../nbs/08_sft.ipynb #9ff3c66e
@@ -60,10 +60,8 @@ def load_sft_jsonl(path: str | Path, tokenizer=None, max_length: int | None = No
     with open(path, 'rb') as f:
         for lineno, raw in enumerate(f, 1):
             if not raw.strip(): continue
-            problem = sft_line_problem(raw)
-            if problem is None:
-                row = json.loads(raw)
-                problem = check_sft_example(row, tokenizer, max_length, require_template)
+            row, problem = read_sft_line(raw)
+            if problem is None: problem = check_sft_example(row, tokenizer, max_length, require_template)
             if problem is None: examples.append({'prompt': row['prompt'], 'completion': row['completion']})
             elif skip_bad: skipped += 1
             else: raise ValueError(f'{path}, line {lineno}: {problem} (use skip_bad=True / --skip-bad to skip bad lines)')
@@ -71,13 +69,12 @@ def load_sft_jsonl(path: str | Path, tokenizer=None, max_length: int | None = No
     return examples, skipped
 
 
-def sft_line_problem(raw: bytes) -> str | None:
-    "What stops one line of a JSONL file from being read: its size, its encoding or its JSON (None: nothing)."
-    if len(raw) > MAX_LINE_BYTES: return f'a line of {len(raw):,} bytes (the limit is {MAX_LINE_BYTES:,})'
-    try: json.loads(raw.decode('utf-8'))
-    except UnicodeDecodeError: return 'not UTF-8 text (re-save the file as UTF-8)'
-    except json.JSONDecodeError as e: return f'not valid JSON ({e.msg})'
-    return None
+def read_sft_line(raw: bytes) -> tuple[object, str | None]:
+    "One line of a JSONL file parsed, or what stops it being read: its size, its encoding or its JSON."
+    if len(raw) > MAX_LINE_BYTES: return None, f'a line of {len(raw):,} bytes (the limit is {MAX_LINE_BYTES:,})'
+    try: return json.loads(raw.decode('utf-8')), None
+    except UnicodeDecodeError: return None, 'not UTF-8 text (re-save the file as UTF-8)'
+    except json.JSONDecodeError as e: return None, f'not valid JSON ({e.msg})'
 
 
 
