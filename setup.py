@@ -36,7 +36,7 @@ setuptools.setup(
     # so `pip install .` gives a package that finds its data from any directory.
     packages=['r1repro', 'r1repro.data'],
     package_dir={'r1repro': cfg['lib_path'], 'r1repro.data': 'data'},
-    package_data={'r1repro.data': ['*.jsonl', '*.json', '*.md', 'checkpoints/*/*']},
+    package_data={'r1repro.data': ['*.jsonl', '*.json', '*.md', 'checkpoints/*/*', 'results/*.json']},
     include_package_data=True,
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'bench': ['trl'], 'vllm': ['vllm']},

@@ -64,6 +64,7 @@ def _cmd_zero(args) -> int:
     grpo = {k: v for k, v in dict(lr=args.lr, seed=args.seed, loss_type=args.loss_type, beta=args.beta,
                                   prompts_per_step=args.prompts_per_step, group_size=args.group_size,
                                   max_new_tokens=args.max_new_tokens).items() if v is not None}
+    if args.eval_n: grpo['eval_config'] = replace(zero_grpo_config().eval_config, n=args.eval_n)  # the periodic one too
     if args.resume:
         recipe = Path(args.resume, 'recipe.json')
         if not recipe.exists(): raise FileNotFoundError(f'{args.resume} is not an R1-Zero run directory (no recipe.json)')
@@ -131,9 +132,6 @@ def _cmd_r1(args) -> int:
     print(f"\nDeepSeek-R1 in miniature: {res['total_seconds'] / 60:.1f} min; run directory {res['run_dir']}")
     print(res['table'])
     c = res['cold_start']
-    if 'cold_start_steps' in c:
-        print(f"\ntraining pass rate {c['target_pass_rate']:.2f} (R1-Zero's final level) reached after "
-              f"{c['zero_steps']} steps by R1-Zero, {c['cold_start_steps']} by stage 2 after the cold start")
     if 'language_reward_cost_points' in c: print(f"accuracy cost of the language reward: {c['language_reward_cost_points']:+.1f} points of pass@1")
     return 0
 
@@ -152,6 +150,20 @@ def _cmd_distill(args) -> int:
     print(res['table'])
     print(f"\nwall time (s): {res['seconds']}")
     print(f"student distilled by SFT minus RL-only student: {res['sft_minus_rl_points']:+.1f} points of pass@1")
+    return 0
+
+# %% ../nbs/90_cli.ipynb #f54c64f4
+def _cmd_report(args) -> int:
+    from r1repro.report import readme_blocks, save_results, stale_blocks, update_readme
+    if args.save and args.check: raise ValueError('--save writes results and --check only reads: give one of them')
+    if args.save:
+        for path in save_results(args.r1_dir, args.distill_dir): print(f'wrote {path}')
+    if args.check:
+        stale = stale_blocks(args.readme)
+        if stale: print(f"{args.readme}: blocks {', '.join(stale)} differ from data/results (run `r1repro report`)"); return 1
+        print(f'{args.readme} is current'); return 0
+    changed = update_readme(args.readme, readme_blocks())
+    print(f"{args.readme}: {'rewrote ' + ', '.join(changed) if changed else 'already current'}")
     return 0
 
 # %% ../nbs/90_cli.ipynb #a1af7362
@@ -175,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--model', default='tiny-base', help='shipped name, preset or local checkpoint directory')
     p.add_argument('--tasks', nargs='+', default=['arithmetic'], help='tasks to evaluate on')
     p.add_argument('--k', type=int, default=16, help='samples per problem')
-    p.add_argument('--n', type=int, help='only the first N problems of each set')
+    p.add_argument('--n', type=int, help='only N problems of each set, evenly spaced so every level is in')
     p.add_argument('--temperature', type=float, default=0.6)
     p.add_argument('--top-p', type=float, default=0.95)
     p.add_argument('--max-new-tokens', type=int, default=256)
@@ -184,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_evaluate)
 
     add_recipe_commands(sub)
+
+    p = sub.add_parser('report', help="rewrite the README's result blocks from data/results (--save: from new runs first)")
+    p.add_argument('--save', action='store_true', help='first copy --r1-dir and --distill-dir into data/results')
+    p.add_argument('--check', action='store_true', help='only check: exit 1 if the README differs from data/results')
+    p.add_argument('--r1-dir', default='runs/r1')
+    p.add_argument('--distill-dir', default='runs/distill')
+    p.add_argument('--readme', default='README.md')
+    p.set_defaults(func=_cmd_report)
     return parser
 
 # %% ../nbs/90_cli.ipynb #bab55695
@@ -199,7 +219,7 @@ def add_recipe_commands(sub) -> None:
     p.add_argument('--group-size', type=int, help='G, completions per prompt (default 8)')
     p.add_argument('--max-new-tokens', type=int, help='completion length limit during training (default 160)')
     p.add_argument('--seed', type=int)
-    p.add_argument('--eval-n', type=int, help='evaluate on the first N held-out problems only')
+    p.add_argument('--eval-n', type=int, help='evaluate on N held-out problems only, evenly spaced over the levels')
     p.add_argument('--run-dir', default='runs/zero')
     p.add_argument('--resume', metavar='RUN_DIR', help='continue an interrupted run from its last checkpoint (a larger '
                    '--steps extends it; other settings must be the run\'s own)')
@@ -222,7 +242,7 @@ def add_recipe_commands(sub) -> None:
     p.add_argument('--base', help='base model (default: tiny-base)')
     p.add_argument('--stage', type=int, choices=[1, 2, 3, 4], help='run only this stage (from --model)')
     p.add_argument('--model', help="with --stage: the checkpoint to start from (stage 3: the stage-2 checkpoint)")
-    p.add_argument('--eval-n', type=int, help='evaluate on the first N held-out problems only')
+    p.add_argument('--eval-n', type=int, help='evaluate on N held-out problems only, evenly spaced over the levels')
     p.add_argument('--run-dir', default='runs/r1')
     p.add_argument('--resume', action='store_true', help='reuse the stages and evaluations --run-dir already finished')
     p.add_argument('--overwrite', action='store_true', help='replace a run already in --run-dir')
@@ -232,7 +252,7 @@ def add_recipe_commands(sub) -> None:
     p.add_argument('--teacher', help='teacher checkpoint (default: runs/r1/stage4/checkpoint, made by `r1repro r1`)')
     p.add_argument('--student', help='student model (default: student-base)')
     p.add_argument('--kd-kind', choices=['forward', 'reverse'], help='KL direction of logit distillation')
-    p.add_argument('--eval-n', type=int, help='evaluate on the first N held-out problems only')
+    p.add_argument('--eval-n', type=int, help='evaluate on N held-out problems only, evenly spaced over the levels')
     p.add_argument('--run-dir', default='runs/distill')
     p.add_argument('--resume', action='store_true', help='read back a finished run in --run-dir with the same settings')
     p.add_argument('--overwrite', action='store_true', help='replace a run already in --run-dir')

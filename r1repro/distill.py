@@ -116,7 +116,7 @@ class DistillConfig:
     kd: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=2e-3))
     kd_kind: str = 'forward'
     kd_temperature: float = 1.0
-    rl: GRPOConfig = field(default_factory=zero_grpo_config)
+    rl: GRPOConfig = field(default_factory=lambda: zero_grpo_config(eval_every=0))  # its wall-time budget buys training only
     eval: EvalConfig = field(default_factory=EvalConfig)  # every student, by the paper's protocol
 
     def validate(self) -> DistillConfig:
@@ -184,7 +184,8 @@ def distill_students(cfg: DistillConfig, run_dir: Path, progress: bool = True) -
     table = summary_table({**r1_rows, **summaries})
     sft_pass, rl_pass = summaries['student distilled (SFT)']['pass@1']['value'], list(summaries.values())[-1]['pass@1']['value']
     res = {'table': table, 'summaries': summaries, 'seconds': seconds, 'rl_steps': len(rl.history),
-           'sft_minus_rl_points': 100 * (sft_pass - rl_pass), 'run_dir': str(run_dir)}
+           'sft_minus_rl_points': 100 * (sft_pass - rl_pass), 'torch_threads': torch.get_num_threads(),
+           'run_dir': str(run_dir)}
     (run_dir / 'plots').mkdir(exist_ok=True)
     plot_summary(summaries).savefig(run_dir / 'plots' / 'students.png', dpi=110, bbox_inches='tight')
     (run_dir / 'results.md').write_text(table + '\n')

@@ -6,9 +6,12 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+
+import torch
 
 from .evaluate import plot_summary, summarize, summary_table
 from .model import load_model
@@ -24,7 +27,7 @@ from .zero import zero_grpo_config
 # %% auto #0
 __all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
            'stage2_reasoning_rl', 'stage3_rejection_sft', 'stage4_all_rl', 'steps_to_reach', 'final_level',
-           'stage_settings', 'evaluate_run', 'run_r1', 'r1_pipeline', 'r1_results']
+           'stage_settings', 'evaluate_run', 'run_r1', 'r1_pipeline', 'r1_results', 'heldout_by_minutes']
 
 # %% ../nbs/10_r1.ipynb #32a9c396
 def stage2_grpo_config(**overrides) -> GRPOConfig:
@@ -190,7 +193,8 @@ def r1_pipeline(cfg: R1Config, run_dir: Path, resume: bool, progress: bool) -> d
         t0 = time.time()
         out = fn(*args, **kw)
         seconds[name] = round(time.time() - t0, 1)
-        done[name] = {'seconds': seconds[name], 'settings': settings}
+        done[name] = {'seconds': seconds[name], 'settings': settings,
+                      'load': round(os.getloadavg()[0], 2)}  # other jobs on the machine stretch wall times
         write_json(done, log)
         return out
 
@@ -236,8 +240,19 @@ def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float
     for name in ('zero', 'stage2', 'stage4'):
         if _history(run_dir / name): plot_training(_history(run_dir / name), window=10).savefig(
             run_dir / 'plots' / f'training_{name}.png', dpi=110, bbox_inches='tight')
+    heldout = {name: read_jsonl(run_dir / name / 'heldout.jsonl') for name in ('zero', 'stage2', 'stage2_no_language', 'stage4')
+               if (run_dir / name / 'heldout.jsonl').exists()}  # the periodic held-out evaluations (Figure 2's curve)
     res = {'table': table, 'summaries': summaries, 'cold_start': cold, 'seconds': seconds,
-           'total_seconds': round(total_seconds, 1), 'run_dir': str(run_dir)}
+           'total_seconds': round(total_seconds, 1), 'heldout': heldout, 'torch_threads': torch.get_num_threads(),
+           'max_load': max((v['load'] for v in read_json(run_dir / 'done.json').values() if 'load' in v), default=None)
+           if (run_dir / 'done.json').exists() else None, 'cpus': os.cpu_count(),
+           'run_dir': str(run_dir)}
     (run_dir / 'results.md').write_text(table + '\n')
     write_json(res, run_dir / 'results.json')
     return res
+
+# %% ../nbs/10_r1.ipynb #26a2047c
+def heldout_by_minutes(heldout: list[dict], curve: list[dict], offset: float = 0.0) -> list[dict]:
+    "Periodic held-out rows with `minutes`: the training time (from `report.training_curve`) at their step, plus `offset`."
+    minutes = {0: 0.0} | {r['step'] + 1: r['minutes'] for r in curve}  # row `step` s is evaluated after s steps
+    return [r | {'minutes': offset + minutes[r['step']]} for r in heldout]

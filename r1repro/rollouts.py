@@ -272,7 +272,7 @@ def evaluate_model(model, tokenizer,
 class EvalConfig:
     "How a checkpoint is evaluated: which held-out set, how much of it, and the sampling protocol (the paper's by default)."
     task: str = 'arithmetic'  # held-out set (`data/eval_{task}.jsonl`)
-    n: int | None = None  # only the first n problems (None: all 256)
+    n: int | None = None  # only n problems, evenly spaced through the set so every level is in (None: all 256)
     k: int = 16  # samples per problem
     max_new_tokens: int = 256
     temperature: float = 0.6  # the paper's protocol: T 0.6, top-p 0.95
@@ -295,7 +295,9 @@ class EvalConfig:
     def problems(self) -> list[Problem]:
         "The held-out problems this setting evaluates on."
         problems = load_eval_set(self.task)
-        return problems[:self.n] if self.n else problems
+        if not self.n or self.n >= len(problems): return problems
+        # the sets are sorted by difficulty: the first n would be the easiest levels only
+        return [problems[i * len(problems) // self.n] for i in range(self.n)]
 
 
 def evaluate_checkpoint(model, tokenizer, cfg: EvalConfig | None = None, progress: bool = True,

@@ -330,7 +330,7 @@ def chat_prompt(text: str, tmpl: str, tokenizer) -> str:
     return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 
 # %% ../nbs/00_tasks.ipynb #26d6e596
-EVAL_SEED = 20250122  # the day DeepSeek-R1 was released
+EVAL_SEED = 20250122  # the day the DeepSeek-R1 paper appeared on arXiv (2501.12948)
 EVAL_SIZE = 256  # problems per task
 
 

@@ -116,18 +116,24 @@ def _smooth(values: list, window: int) -> list:
 
 
 def plot_training(history: list[dict], window: int = 5):
-    "Reward, pass rate, response length (correct vs incorrect) and reflection/language mixing over training steps."
+    "Training curves: reward, pass rate, length and behaviour rates (top); entropy, reward spread and clipping (bottom)."
     import matplotlib.pyplot as plt
     steps = [h['step'] for h in history]
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.2))
+    fig, axes = plt.subplots(2, 4, figsize=(16, 6.4))
     panels = [('reward', ['reward_total'] + sorted(k for k in history[0] if k.startswith('reward_') and not k.endswith('_std') and k != 'reward_total')),
               ('pass rate', ['pass_rate']), ('response length (tokens)', ['length', 'length_correct', 'length_incorrect']),
-              ('behaviour rates', ['reflection', 'language_mixing', 'no_signal'])]
+              ('behaviour rates', ['reflection', 'language_mixing', 'no_signal']),
+              ('entropy (nats per token)', ['entropy']),  # how undecided the sampling policy is
+              ('reward spread (std of the total)', ['reward_total_std']),  # what GRPO's advantages are made of
+              ('clipped tokens (share)', ['clip_ratio', 'clip_low', 'clip_high'])]  # 0 by construction when mu = 1
+    axes = axes.flatten()
+    axes[-1].axis('off')  # seven panels on a grid of eight
     for ax, (title, keys) in zip(axes, panels):
         for k in keys:
-            if k in history[0]: ax.plot(steps, _smooth([h.get(k) for h in history], window), label=k.replace('reward_', ''))
+            if any(k in h for h in history):  # a step skipped before its loss has no loss statistics
+                ax.plot(steps, _smooth([h.get(k) for h in history], window), label=k.replace('reward_', ''))
         ax.set_title(title); ax.set_xlabel('step'); ax.grid(alpha=0.3)
-        if len(keys) > 1: ax.legend(fontsize=7)
+        if len(keys) > 1 and ax.lines: ax.legend(fontsize=7)
     fig.tight_layout()
     plt.close(fig)
     return fig

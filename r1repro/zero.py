@@ -18,14 +18,15 @@ from .tasks import format_prompt, train_problems
 from .trainer import GRPOConfig, GRPOTrainer
 
 # %% auto #0
-__all__ = ['zero_grpo_config', 'ZeroConfig', 'check_fits', 'run_zero', 'zero_run']
+__all__ = ['zero_grpo_config', 'ZeroConfig', 'check_fits', 'run_zero', 'zero_run', 'plot_heldout', 'length_growth', 'plot_length']
 
 # %% ../nbs/07_zero.ipynb #b495f0b0
 def zero_grpo_config(**overrides) -> GRPOConfig:
     "The R1-Zero recipe's GRPO settings (accuracy + format rewards on arithmetic)."
     base = dict(tasks={'arithmetic': 1.0}, rewards={'accuracy': 1.0, 'format': 0.5}, prompts_per_step=16, group_size=8,
                 max_new_tokens=160, temperature=1.0, lr=7e-5, warmup_steps=10, loss_type='grpo', beta=0.0,
-                save_every=25, sample_every=5)
+                save_every=25, sample_every=5,
+                eval_every=20, eval_config=EvalConfig(k=4))  # a held-out curve (the paper's Figure 2): all 256 problems, 4 samples
     return GRPOConfig(**{**base, **overrides})
 
 
@@ -107,6 +108,48 @@ def zero_run(cfg: ZeroConfig, run: RunDir, resume: bool, progress: bool) -> dict
     plot_summary(summaries).savefig(run_dir / 'plots' / 'before_after.png', dpi=110, bbox_inches='tight')
     plot_lengths(rows).savefig(run_dir / 'plots' / 'lengths_after.png', dpi=110, bbox_inches='tight')
     results = {'summaries': summaries, 'table': table, 'train_seconds': train_seconds, 'history': trainer.history,
+               'heldout': read_jsonl(run_dir / 'heldout.jsonl') if (run_dir / 'heldout.jsonl').exists() else [],
                'run_dir': str(run_dir)}
     write_json({k: v for k, v in results.items() if k != 'history'}, run_dir / 'results.json')
     return results
+
+# %% ../nbs/07_zero.ipynb #e89e0d77
+def plot_heldout(runs: dict[str, list[dict]],  # run name -> periodic held-out rows (`heldout.jsonl`)
+                 metrics: tuple[str, ...] = ('pass@1', 'cons@k'),
+                 x: str = 'step'):
+    "Held-out accuracy over training (the paper's Figure 2), one line per run and metric."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    for (name, rows), color in zip(runs.items(), plt.rcParams['axes.prop_cycle'].by_key()['color']):
+        for metric, style in zip(metrics, ('-', '--', ':')):
+            ax.plot([r[x] for r in rows], [100 * r[metric] for r in rows], style, color=color, marker='o', ms=3,
+                    label=f'{name}: {metric}')
+    ax.set_xlabel(x); ax.set_ylabel('held-out accuracy (%)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    plt.close(fig)
+    return fig
+
+
+def length_growth(history: list[dict], key: str = 'length') -> dict:
+    "Mean `key` around 10% of training (steps 5-15%) and over the last 10%, and their ratio (Figure 3 in one number)."
+    n = len(history)
+    early = [h[key] for h in history[n // 20:max(n * 3 // 20, n // 20 + 1)]]
+    late = [h[key] for h in history[n - max(n // 10, 1):]]
+    early_mean, late_mean = sum(early) / len(early), sum(late) / len(late)
+    return {'at_10pct': early_mean, 'last_10pct': late_mean, 'ratio': late_mean / early_mean}
+
+
+def plot_length(history: list[dict], window: int = 10):
+    "Mean response length over training steps (the paper's Figure 3), with `length_growth`'s two windows marked."
+    import matplotlib.pyplot as plt
+    steps, lengths = [h['step'] for h in history], [h['length'] for h in history]
+    smooth = [sum(lengths[max(0, i - window + 1):i + 1]) / len(lengths[max(0, i - window + 1):i + 1]) for i in range(len(lengths))]
+    g, n = length_growth(history), len(history)
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.plot(steps, lengths, color='tab:blue', alpha=0.25, lw=1, label='per step')
+    ax.plot(steps, smooth, color='tab:blue', label=f'{window}-step mean')
+    ax.axvspan(steps[n // 20], steps[max(n * 3 // 20, n // 20 + 1) - 1], color='grey', alpha=0.15)
+    ax.axvspan(steps[n - max(n // 10, 1)], steps[-1], color='grey', alpha=0.15)
+    ax.set_title(f"last 10% / around 10%: {g['ratio']:.2f}x", fontsize=9)
+    ax.set_xlabel('step'); ax.set_ylabel('mean response length (tokens)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    plt.close(fig)
+    return fig
