@@ -240,8 +240,8 @@ def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float
     for name in ('zero', 'stage2', 'stage4'):
         if _history(run_dir / name): plot_training(_history(run_dir / name), window=10).savefig(
             run_dir / 'plots' / f'training_{name}.png', dpi=110, bbox_inches='tight')
-    heldout = {name: read_jsonl(run_dir / name / 'heldout.jsonl') for name in ('zero', 'stage2', 'stage2_no_language', 'stage4')
-               if (run_dir / name / 'heldout.jsonl').exists()}  # the periodic held-out evaluations (Figure 2's curve)
+    heldout = {name: RunDir(run_dir / name).history(name='heldout.jsonl')  # the periodic evaluations (Figure 2's curve)
+               for name in ('zero', 'stage2', 'stage2_no_language', 'stage4')}
     res = {'table': table, 'summaries': summaries, 'cold_start': cold, 'seconds': seconds,
            'total_seconds': round(total_seconds, 1), 'heldout': heldout, 'torch_threads': torch.get_num_threads(),
            'max_load': max((v['load'] for v in read_json(run_dir / 'done.json').values() if 'load' in v), default=None)

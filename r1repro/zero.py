@@ -15,7 +15,7 @@ from .model import load_model
 from .rollouts import EvalConfig, evaluate_checkpoint
 from .runfiles import RunDir, changed_fields, from_dict, read_json, read_jsonl, write_json, write_jsonl
 from .tasks import format_prompt, train_problems
-from .trainer import GRPOConfig, GRPOTrainer
+from .trainer import GRPOConfig, GRPOTrainer, _smooth
 
 # %% auto #0
 __all__ = ['zero_grpo_config', 'ZeroConfig', 'check_fits', 'run_zero', 'zero_run', 'plot_heldout', 'length_growth', 'plot_length']
@@ -108,7 +108,7 @@ def zero_run(cfg: ZeroConfig, run: RunDir, resume: bool, progress: bool) -> dict
     plot_summary(summaries).savefig(run_dir / 'plots' / 'before_after.png', dpi=110, bbox_inches='tight')
     plot_lengths(rows).savefig(run_dir / 'plots' / 'lengths_after.png', dpi=110, bbox_inches='tight')
     results = {'summaries': summaries, 'table': table, 'train_seconds': train_seconds, 'history': trainer.history,
-               'heldout': read_jsonl(run_dir / 'heldout.jsonl') if (run_dir / 'heldout.jsonl').exists() else [],
+               'heldout': run.history(name='heldout.jsonl'),
                'run_dir': str(run_dir)}
     write_json({k: v for k, v in results.items() if k != 'history'}, run_dir / 'results.json')
     return results
@@ -132,23 +132,21 @@ def plot_heldout(runs: dict[str, list[dict]],  # run name -> periodic held-out r
 def length_growth(history: list[dict], key: str = 'length') -> dict:
     "Mean `key` around 10% of training (steps 5-15%) and over the last 10%, and their ratio (Figure 3 in one number)."
     n = len(history)
-    early = [h[key] for h in history[n // 20:max(n * 3 // 20, n // 20 + 1)]]
-    late = [h[key] for h in history[n - max(n // 10, 1):]]
-    early_mean, late_mean = sum(early) / len(early), sum(late) / len(late)
-    return {'at_10pct': early_mean, 'last_10pct': late_mean, 'ratio': late_mean / early_mean}
+    early, late = slice(n // 20, max(n * 3 // 20, n // 20 + 1)), slice(n - max(n // 10, 1), n)
+    mean = lambda window: sum(h[key] for h in history[window]) / len(history[window])
+    return {'at_10pct': mean(early), 'last_10pct': mean(late), 'ratio': mean(late) / mean(early),
+            'windows': (early, late)}  # which steps each mean covers, for `plot_length`
 
 
 def plot_length(history: list[dict], window: int = 10):
     "Mean response length over training steps (the paper's Figure 3), with `length_growth`'s two windows marked."
     import matplotlib.pyplot as plt
     steps, lengths = [h['step'] for h in history], [h['length'] for h in history]
-    smooth = [sum(lengths[max(0, i - window + 1):i + 1]) / len(lengths[max(0, i - window + 1):i + 1]) for i in range(len(lengths))]
-    g, n = length_growth(history), len(history)
+    g = length_growth(history)
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.plot(steps, lengths, color='tab:blue', alpha=0.25, lw=1, label='per step')
-    ax.plot(steps, smooth, color='tab:blue', label=f'{window}-step mean')
-    ax.axvspan(steps[n // 20], steps[max(n * 3 // 20, n // 20 + 1) - 1], color='grey', alpha=0.15)
-    ax.axvspan(steps[n - max(n // 10, 1)], steps[-1], color='grey', alpha=0.15)
+    ax.plot(steps, _smooth(lengths, window), color='tab:blue', label=f'{window}-step mean')
+    for w in g['windows']: ax.axvspan(steps[w][0], steps[w][-1], color='grey', alpha=0.15)
     ax.set_title(f"last 10% / around 10%: {g['ratio']:.2f}x", fontsize=9)
     ax.set_xlabel('step'); ax.set_ylabel('mean response length (tokens)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
     plt.close(fig)
