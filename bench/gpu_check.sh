@@ -7,7 +7,9 @@
 #    on the GPU: nothing may assume a CPU;
 # 2. the R1-Zero recipe's smoke test: 3 GRPO steps, evaluation on 8 held-out problems before and after;
 # 3. the GRPO benchmark: B=8 prompts x G=8 completions x 128 new tokens, 2 warm-up steps then 5 timed ones; prints
-#    s/step, completion tokens/s, the split between sampling and update, the device, precision and peak memory.
+#    s/step, completion tokens/s, the split between sampling and update, the device, precision and peak memory;
+# 4. the equal-work bench against TRL (bench/grpo_vs_trl.py, 8 interleaved steps) and the sampler bench
+#    (bench/rollouts.py) on the GPU, when TRL is installed (pip install -e ".[bench]").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL="${1:-tiny-base}"
@@ -43,4 +45,12 @@ print(f"GRPO B=8 G=8 new_tokens<=128: {s:.3f} s/step (median of 5), {tokens:.0f}
       f"sampling {statistics.median(x[2] for x in steps):.3f} s + update {statistics.median(x[3] for x in steps):.3f} s; "
       f"peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
 EOF
+
+if python -c "import trl" 2>/dev/null; then
+  echo "== 4. equal-work bench vs TRL, and the sampler vs model.generate, on the GPU"
+  timeout 240 python bench/grpo_vs_trl.py --model "$MODEL" --steps 8
+  timeout 60 python bench/rollouts.py --model "$MODEL"
+else
+  echo "== 4. skipped: TRL is not installed (pip install -e \".[bench]\")"
+fi
 rm -rf "$OUT"

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -262,7 +263,13 @@ def add_recipe_commands(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `r1repro` command."
     args = build_parser().parse_args(argv)
+    # A command follows the machine's load with its CPU threads (`ThreadGovernor`), unless the environment says '0'.
+    from r1repro.distributed import ADAPT_THREADS
+    was = os.environ.get(ADAPT_THREADS)
+    os.environ.setdefault(ADAPT_THREADS, '1')
     try: return args.func(args)
     except (ValueError, TypeError, OSError, RuntimeError) as e:  # bad input, a busy or unwritable folder: one line
         print(f'r1repro {args.command}: error: {e}', file=sys.stderr)
         return 2
+    finally:  # a command called from Python leaves the process as it found it
+        if was is None: os.environ.pop(ADAPT_THREADS, None)

@@ -5,14 +5,17 @@
 # %% ../nbs/03b_distributed.ipynb #921f52fc
 from __future__ import annotations
 
+import os
+import time
+
 import torch
 from accelerate import Accelerator
 from accelerate.state import is_initialized
 from accelerate.utils import gather_object
 
 # %% auto #0
-__all__ = ['MIXED_PRECISION', 'resolve_mixed_precision', 'make_accelerator', 'split_groups', 'micro_batches', 'gather_rows',
-           'all_sum']
+__all__ = ['MIXED_PRECISION', 'ADAPT_THREADS', 'resolve_mixed_precision', 'make_accelerator', 'split_groups', 'micro_batches',
+           'gather_rows', 'all_sum', 'threads_for', 'ThreadGovernor']
 
 # %% ../nbs/03b_distributed.ipynb #62f0eb11
 MIXED_PRECISION = ('auto', 'no', 'bf16')
@@ -64,3 +67,47 @@ def all_sum(accelerator: Accelerator, value: float) -> float:
     "`value` summed over all processes."
     if accelerator.num_processes == 1: return float(value)
     return accelerator.reduce(torch.tensor(float(value), dtype=torch.float64, device=accelerator.device), 'sum').item()
+
+# %% ../nbs/03b_distributed.ipynb #c70ef3b8
+def threads_for(others: float,  # cores other processes kept busy (measured)
+                cores: int,  # cores of the machine
+                most: int,  # the most threads to use
+                ) -> int:
+    "Threads that fit beside `others` busy cores: what is left, rounded down (a quarter core of noise forgiven), 1 to `most`."
+    return max(1, min(most, int(cores - others + 0.25)))
+
+
+ADAPT_THREADS = 'R1REPRO_ADAPT_THREADS'  # '1': governors act (the `r1repro` commands set it); unset: they never change a thing
+
+
+class ThreadGovernor:
+    "Fewer torch threads while other processes keep the CPU busy; back to the starting count once they stop."
+    def __init__(self, most: int | None = None,  # the most threads to use (default: torch's count now)
+                 active: bool | None = None):  # default: when the environment says so (`ADAPT_THREADS`)
+        self.most, self.cores = most or torch.get_num_threads(), os.cpu_count() or 1
+        if active is None: active = os.environ.get(ADAPT_THREADS) == '1'
+        self.active = active and not torch.cuda.is_available()  # on a GPU the CPU threads do not matter
+        self.last = self._now() if self.active else None
+
+    @staticmethod
+    def _now() -> tuple[float, float, float] | None:
+        "(busy seconds of all cores, this process's CPU seconds, wall seconds); None without /proc/stat."
+        try:
+            with open('/proc/stat') as f: ticks = [float(x) for x in f.readline().split()[1:9]]
+        except (OSError, ValueError): return None
+        idle = ticks[3] + ticks[4]  # idle and iowait
+        return (sum(ticks) - idle) / os.sysconf('SC_CLK_TCK'), time.process_time(), time.perf_counter()
+
+    def update(self) -> int:
+        "Set torch's threads to what other processes left free since the last call; returns the thread count."
+        now = self._now() if self.active else None
+        if now is None or self.last is None or now[2] - self.last[2] < 0.2: return torch.get_num_threads()  # too short to tell
+        (busy0, own0, wall0), (busy1, own1, wall1), self.last = self.last, now, now
+        others = max(0.0, (busy1 - busy0) - (own1 - own0)) / (wall1 - wall0)
+        threads = threads_for(others, self.cores, self.most)
+        if threads != torch.get_num_threads(): torch.set_num_threads(threads)
+        return threads
+
+    def restore(self) -> None:
+        "Back to the starting thread count."
+        if torch.get_num_threads() != self.most: torch.set_num_threads(self.most)

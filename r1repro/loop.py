@@ -17,7 +17,7 @@ from accelerate import PartialState
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .distributed import MIXED_PRECISION, all_sum, make_accelerator
+from .distributed import MIXED_PRECISION, ThreadGovernor, all_sum, make_accelerator
 from .evaluate import summarize
 from .model import load_model, recover_checkpoint, save_checkpoint
 from .rollouts import EvalConfig, evaluate_checkpoint
@@ -190,16 +190,20 @@ def run_loop(self: Trainer, steps: int | None, max_seconds: float | None, progre
     if self.config.eval_every and self.step_count == 0: self.evaluate()
     bar = tqdm(total=steps, initial=self.step_count, desc=self.name.upper(), disable=not progress or not self.is_main)
     start, first, saved = time.perf_counter(), self.step_count, True
-    while (steps is None or self.step_count < steps) and \
-            (max_seconds is None or time.perf_counter() - start < max_seconds or self.step_count == first):  # >= 1 step
-        metrics = self.train_step()
-        self.history.append(metrics)
-        if self.run and self.is_main: self.run.log('metrics.jsonl', [metrics])
-        if self.config.eval_every and self.step_count % self.config.eval_every == 0: self.evaluate()
-        bar.update(1)
-        bar.set_postfix(self.progress_info(metrics))
-        saved = False
-        if self.run and (self.step_count % self.config.save_every == 0 or self.step_count == steps): self.save(); saved = True
+    governor = ThreadGovernor()  # fewer CPU threads while other processes keep the cores busy (when switched on)
+    try:
+        while (steps is None or self.step_count < steps) and \
+                (max_seconds is None or time.perf_counter() - start < max_seconds or self.step_count == first):  # >= 1 step
+            threads = governor.update()
+            metrics = {**self.train_step(), 'threads': threads}
+            self.history.append(metrics)
+            if self.run and self.is_main: self.run.log('metrics.jsonl', [metrics])
+            if self.config.eval_every and self.step_count % self.config.eval_every == 0: self.evaluate()
+            bar.update(1)
+            bar.set_postfix(self.progress_info(metrics))
+            saved = False
+            if self.run and (self.step_count % self.config.save_every == 0 or self.step_count == steps): self.save(); saved = True
+    finally: governor.restore()
     bar.close()
     if self.run and not saved: self.save()  # a time limit ended the run between checkpoints
     self.end_training()

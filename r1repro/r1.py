@@ -48,7 +48,7 @@ class R1Config:
     "The whole R1 pipeline in miniature."
     base: str = 'tiny-base'  # shipped name, preset or checkpoint directory
     zero: GRPOConfig = field(default_factory=zero_grpo_config)  # R1-Zero from the same base, for comparison
-    zero_steps: int = 200  # (0: skip R1-Zero)
+    zero_steps: int = 240  # (0: skip R1-Zero)
     cold_start_examples: int = 1000
     cold_start_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=1e-3))
     stage2: GRPOConfig = field(default_factory=stage2_grpo_config)

@@ -188,7 +188,8 @@ def r1_block(r1: dict, distill: dict) -> str:
         distill['table'], '',
         _note(r1) +
         f" `r1repro r1` took {r1['total_seconds'] / 60:.1f} min in all (evaluations included), R1-Zero's training "
-        f"{sec['zero'] / 60:.1f} of them; `r1repro distill` then {distill_minutes:.1f} min.", '',
+        f"{sec['zero'] / 60:.1f} of them; `r1repro distill` then {distill_minutes:.1f} min of teacher sampling and student training "
+        "(its evaluations not included).", '',
         f"- **The cold start ends {compare(zero, cold)} R1-Zero after {sec['stage1'] / 60:.1f} minutes of SFT, against "
         f"{sec['zero'] / 60:.1f} of RL**: fine-tuning on {r1['recipe']['cold_start_examples']} "
         f"curated chains of thought lifts pass@1 from {pct(s['base'])} to {pct(cold)} "

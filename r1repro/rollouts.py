@@ -17,13 +17,14 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
+from .distributed import ThreadGovernor
 from .evaluate import score_completions
 from .tasks import Problem, check_task, format_prompt, load_eval_set
 
 # %% auto #0
-__all__ = ['sample_next', 'RolloutBatch', 'cache_kwargs', 'output_cache', 'check_sampling', 'sample_completions',
-           'completion_logps', 'completion_logps_full', 'evaluate_model', 'EvalConfig', 'evaluate_checkpoint',
-           'KVCacheEngine', 'VLLMEngine']
+__all__ = ['sample_next', 'RolloutBatch', 'cache_kwargs', 'output_cache', 'check_sampling', 'ModelDecoder', 'StaticDecoder',
+           'sample_completions', 'completion_logps', 'completion_logps_full', 'evaluate_model', 'EvalConfig',
+           'evaluate_checkpoint', 'KVCacheEngine', 'VLLMEngine']
 
 # %% ../nbs/03a_rollouts.ipynb #7858ac03
 def sample_next(logits: Tensor,  # (N, V) next-token logits
@@ -129,6 +130,115 @@ def check_sampling(max_new_tokens: int, temperature: float, top_p: float, top_k:
     if group_size < 1: raise ValueError(f'group_size must be >= 1, got {group_size}')
 
 # %% ../nbs/03a_rollouts.ipynb #3f681873
+class ModelDecoder:
+    "One token per row through the model's own forward pass and `DynamicCache`."
+    def __init__(self, model, cache, mask: Tensor, next_pos: Tensor, max_new_tokens: int):
+        self.model, self.cache, self.mask, self.next_pos = model, cache, mask, next_pos
+
+    def keep(self, rows: Tensor) -> None:
+        "Keep only `rows` (positions among the current rows), in that order."
+        self.cache.batch_select_indices(rows)
+        self.mask, self.next_pos = self.mask[rows], self.next_pos[rows]
+
+    def __call__(self, tokens: Tensor) -> Tensor:
+        "(n, V) next-token logits after `tokens` (n,), one per current row."
+        self.mask = torch.cat([self.mask, self.mask.new_ones(len(tokens), 1)], 1)
+        out = self.model(input_ids=tokens[:, None], attention_mask=self.mask, position_ids=self.next_pos, use_cache=True,
+                         **cache_kwargs(self.model, self.cache))
+        self.next_pos = self.next_pos + 1
+        return out.logits[:, -1]
+
+
+class StaticDecoder:
+    "One token per row for a Llama-shaped model, the key-value cache in buffers allocated once and written in place."
+    @staticmethod
+    def supports(model) -> bool:
+        "A Llama whose layers this decoder reproduces exactly (no biases, no tensor-parallel split, a static RoPE)."
+        c = model.config
+        rope = (getattr(c, 'rope_parameters', None) or getattr(c, 'rope_scaling', None) or {}).get('rope_type', 'default')
+        return (getattr(c, 'model_type', None) == 'llama' and not getattr(c, 'attention_bias', False)
+                and not getattr(c, 'mlp_bias', False) and getattr(c, 'pretraining_tp', 1) == 1
+                and rope in ('default', 'linear', 'llama3'))
+
+    def __init__(self, model, cache, mask: Tensor, next_pos: Tensor, max_new_tokens: int):
+        m, P = model.model, mask.shape[1]
+        attn = m.layers[0].self_attn
+        self.model, self.next_pos, self.t = model, next_pos[:, 0], P  # t: the next free slot
+        self.head_dim, self.scaling, self.eps = attn.head_dim, attn.scaling, m.norm.variance_epsilon
+        # The weights as this decoder uses them: q, k, v in one matrix, gate and up in another (fewer, larger products).
+        self.layers = [(l.input_layernorm.weight, torch.cat([l.self_attn.q_proj.weight, l.self_attn.k_proj.weight,
+                                                             l.self_attn.v_proj.weight]),
+                        l.self_attn.o_proj.weight, l.post_attention_layernorm.weight,
+                        torch.cat([l.mlp.gate_proj.weight, l.mlp.up_proj.weight]), l.mlp.down_proj.weight, l.mlp.act_fn)
+                       for l in m.layers]
+        keys = cache.layers[0].keys  # (n, H_kv, P, D), from the prompt pass
+        n, self.h_kv = len(mask), keys.shape[1]
+        self.h = attn.config.num_attention_heads
+        shape = (len(m.layers), n, self.h_kv, P + max_new_tokens, self.head_dim)
+        self.k, self.v = keys.new_empty(shape), keys.new_empty(shape)
+        for i in range(len(m.layers)):
+            self.k[i, :, :, :P], self.v[i, :, :, :P] = cache.layers[i].keys, cache.layers[i].values
+        # the rotary embedding of every position this batch can reach, from the model's own module
+        positions = torch.arange(int(next_pos.max()) + max_new_tokens, device=mask.device)[None]
+        self.cos, self.sin = (c[0] for c in m.rotary_emb(keys.new_empty(1, dtype=m.embed_tokens.weight.dtype), positions))
+        # additive attention mask: the prompt's left padding is never attended to; every later slot is
+        # (one row per key head, so that a step takes a slice of it and copies nothing)
+        self.bias = torch.zeros(n, P + max_new_tokens, dtype=keys.dtype, device=mask.device)
+        self.bias[:, :P].masked_fill_(mask == 0, torch.finfo(keys.dtype).min)
+        self.bias = self.bias.repeat_interleave(self.h_kv, 0)[:, None]  # (n·H_kv, 1, P + max_new_tokens)
+        self.rows = torch.arange(n, device=mask.device)  # the current rows' places in the buffers
+        self.all_rows = True  # every buffer row is a current row (no finished row rides along)
+
+    def keep(self, rows: Tensor) -> None:
+        "Keep only `rows` (positions among the current rows), in that order."
+        self.rows, self.all_rows = self.rows[rows], False
+        if len(self.rows) <= 0.75 * self.k.shape[1]:  # compact: copy the filled part of the kept rows' cache
+            shape = (self.k.shape[0], len(self.rows), *self.k.shape[2:])
+            k, v = self.k.new_empty(shape), self.v.new_empty(shape)
+            k[:, :, :, :self.t], v[:, :, :, :self.t] = self.k[:, self.rows, :, :self.t], self.v[:, self.rows, :, :self.t]
+            self.k, self.v = k, v
+            heads = (self.rows[:, None] * self.h_kv + torch.arange(self.h_kv, device=self.rows.device)).flatten()
+            self.bias, self.next_pos = self.bias[heads], self.next_pos[self.rows]
+            self.rows, self.all_rows = torch.arange(len(self.rows), device=self.rows.device), True
+
+    def _norm(self, x: Tensor, weight: Tensor) -> Tensor:
+        "RMSNorm as Llama computes it (in float32, then back), as one fused operation."
+        return weight * F.rms_norm(x.float(), x.shape[-1:], eps=self.eps).to(x.dtype)
+
+    def __call__(self, tokens: Tensor) -> Tensor:
+        "(n, V) next-token logits after `tokens` (n,), one per current row."
+        t, D, h, h_kv = self.t, self.head_dim, self.h, self.h_kv
+        n = self.k.shape[1]
+        ids = tokens
+        if not self.all_rows:  # rows that finished but are still in the buffers decode a pad token, unused
+            ids = tokens.new_full((n,), self.model.config.pad_token_id or 0)
+            ids[self.rows] = tokens
+        x = self.model.model.embed_tokens(ids)  # (n, hidden)
+        cos, sin = self.cos[self.next_pos][:, None], self.sin[self.next_pos][:, None]  # (n, 1, D)
+        bias = self.bias[:, :, :t + 1]  # (n·H_kv, 1, t+1)
+        for i, (norm1, qkv, o, norm2, gate_up, down, act) in enumerate(self.layers):
+            qk, v = F.linear(self._norm(x, norm1), qkv).split([(h + h_kv) * D, h_kv * D], -1)
+            qk = _rotate(qk.view(n, h + h_kv, D), cos, sin)  # queries and keys rotated together
+            self.k[i, :, :, t], self.v[i, :, :, t] = qk[:, h:], v.view(n, h_kv, D)
+            # each row's queries against its own keys; a key head serves h / h_kv query heads (grouped-query attention)
+            q = qk[:, :h].reshape(n * h_kv, h // h_kv, D)
+            keys = self.k[i, :, :, :t + 1].reshape(n * h_kv, t + 1, D)
+            values = self.v[i, :, :, :t + 1].reshape(n * h_kv, t + 1, D)
+            scores = torch.baddbmm(bias, q, keys.transpose(1, 2), alpha=self.scaling)
+            out = torch.bmm(scores.softmax(-1, dtype=torch.float32).to(values.dtype), values)  # (n·H_kv, H/H_kv, D)
+            x = x + F.linear(out.reshape(n, h * D), o)
+            gate, up = F.linear(self._norm(x, norm2), gate_up).chunk(2, -1)
+            x = x + F.linear(act(gate) * up, down)
+        self.t, self.next_pos = t + 1, self.next_pos + 1
+        return self.model.lm_head(self._norm(x if self.all_rows else x[self.rows], self.model.model.norm.weight))
+
+
+def _rotate(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    "Rotary position embedding as Llama applies it: x (n, heads, D), cos and sin (n, 1, D)."
+    half = x.shape[-1] // 2
+    return x * cos + torch.cat([-x[..., half:], x[..., :half]], -1) * sin
+
+# %% ../nbs/03a_rollouts.ipynb #7684b4a3
 @torch.no_grad()
 def sample_completions(model, tokenizer,
                        prompts: list[str],  # B prompt texts (templates already applied)
@@ -140,6 +250,7 @@ def sample_completions(model, tokenizer,
                        stop: tuple[str, ...] = ('</answer>',),  # stop after writing any of these (eos always stops)
                        seed: int | None = None,  # seeds the sampling generator
                        group_seeds: list[int] | None = None,  # one seed per prompt instead: each group its own random stream
+                       static_cache: bool = True,  # decode with `StaticDecoder` where the model allows it
                        ) -> RolloutBatch:
     "Sample `group_size` completions for each prompt with a KV cache shared across each group."
     check_sampling(max_new_tokens, temperature, top_p, top_k, group_size)
@@ -170,14 +281,16 @@ def sample_completions(model, tokenizer,
     out = model(input_ids=prompt_ids, attention_mask=prompt_mask, position_ids=positions, use_cache=True, logits_to_keep=1)
     cache, logits = output_cache(out), out.logits[:, -1].repeat_interleave(G, 0)  # (N, V)
     cache.batch_repeat_interleave(G)
-    mask, next_pos = prompt_mask.repeat_interleave(G, 0), positions[:, -1:].repeat_interleave(G, 0) + 1
+    decoder = StaticDecoder if static_cache and StaticDecoder.supports(model) else ModelDecoder
+    decode = decoder(model, cache, prompt_mask.repeat_interleave(G, 0), positions[:, -1:].repeat_interleave(G, 0) + 1,
+                     max_new_tokens)
 
     tokens = torch.full((N, max_new_tokens), tokenizer.pad_token_id, dtype=torch.long, device=device)
     logps = torch.zeros(N, max_new_tokens, device=device)
     entropy = torch.zeros(N, max_new_tokens, device=device)
     lengths = torch.zeros(N, dtype=torch.long, device=device)
     finished = torch.zeros(N, dtype=torch.bool, device=device)
-    active = torch.arange(N, device=device)  # rows still decoding, in the order the cache holds them
+    active = torch.arange(N, device=device)  # rows still decoding, in the order the decoder holds them
     for t in range(max_new_tokens):
         u = None if draws is None else draws[active // G, t, active % G]
         tok, lp, ent = sample_next(logits, temperature, top_k, top_p, gen, u)
@@ -189,14 +302,11 @@ def sample_completions(model, tokenizer,
                 done[j] = any(s in tail for s in stop_texts)
         finished[active[done]] = True
         if done.all() or t == max_new_tokens - 1: break
-        if done.any():  # drop finished rows from the batch and the cache
+        if done.any():  # finished rows leave the batch
             keep = (~done).nonzero()[:, 0]
-            cache.batch_select_indices(keep)
-            active, tok, mask, next_pos = active[keep], tok[keep], mask[keep], next_pos[keep]
-        mask = torch.cat([mask, mask.new_ones(len(active), 1)], 1)
-        out = model(input_ids=tok[:, None], attention_mask=mask, position_ids=next_pos, use_cache=True,
-                    **cache_kwargs(model, cache))
-        logits, next_pos = out.logits[:, -1], next_pos + 1
+            decode.keep(keep)
+            active, tok = active[keep], tok[keep]
+        logits = decode(tok)
 
     T = int(lengths.max())
     completion_mask = (torch.arange(T, device=device)[None] < lengths[:, None]).long()
@@ -209,24 +319,34 @@ def sample_completions(model, tokenizer,
                         temperature=temperature if temperature > 0 else 1.0, seconds=time.perf_counter() - t0)
 
 # %% ../nbs/03a_rollouts.ipynb #0bcaa180
-def completion_logps(model, batch: RolloutBatch, temperature: float | None = None) -> Tensor:
-    "(N, T) log-probs of `batch`'s completion tokens under `model`, the prompt computed once per group."
+def completion_logps(model, batch: RolloutBatch, temperature: float | None = None,
+                     rows: Tensor | Sequence[int] | None = None,  # only these completion rows (default: all N)
+                     ) -> Tensor:
+    "(n, T) log-probs of `batch`'s completion tokens under `model`, the prompt computed once per group."
     temperature = temperature or batch.temperature
-    G, T = batch.group_size, batch.completion_ids.shape[1]
-    positions = (batch.prompt_mask.cumsum(-1) - 1).clamp(min=0)
-    out = model(input_ids=batch.prompt_ids, attention_mask=batch.prompt_mask, position_ids=positions, use_cache=True,
-                logits_to_keep=1)
+    G, device = batch.group_size, batch.completion_ids.device
+    if rows is None:  # every row, at the batch's own width
+        rows, T = torch.arange(len(batch.completion_ids), device=device), batch.completion_ids.shape[1]
+    else:  # some rows, trimmed to their longest: no position is spent on padding beyond it
+        rows = torch.as_tensor(rows, dtype=torch.long, device=device)
+        T = max(1, int(batch.completion_mask[rows].sum(1).max()))
+    groups, index = torch.unique(rows // G, return_inverse=True)  # the prompts these rows need; each row's prompt among them
+    prompt_mask = batch.prompt_mask[groups]
+    first_col = int(prompt_mask.any(0).long().argmax())  # left-padding columns no chosen prompt uses are dropped
+    prompt_ids, prompt_mask = batch.prompt_ids[groups, first_col:], prompt_mask[:, first_col:]
+    ids, comp_mask = batch.completion_ids[rows, :T], batch.completion_mask[rows, :T]
+    positions = (prompt_mask.cumsum(-1) - 1).clamp(min=0)
+    out = model(input_ids=prompt_ids, attention_mask=prompt_mask, position_ids=positions, use_cache=True, logits_to_keep=1)
     cache = output_cache(out)
-    cache.batch_repeat_interleave(G)
-    mask = torch.cat([batch.prompt_mask.repeat_interleave(G, 0), batch.completion_mask], 1)
-    start = positions[:, -1:].repeat_interleave(G, 0) + 1
-    comp_pos = start + torch.arange(T, device=start.device)[None]
-    logits = model(input_ids=batch.completion_ids[:, :-1], attention_mask=mask[:, :-1], position_ids=comp_pos[:, :-1],
+    cache.batch_select_indices(index)  # each row gets its prompt's cache (a group's rows share one prompt pass)
+    mask = torch.cat([prompt_mask[index], comp_mask], 1)
+    comp_pos = positions[index, -1:] + 1 + torch.arange(T, device=device)[None]
+    logits = model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1], position_ids=comp_pos[:, :-1],
                    use_cache=True, **cache_kwargs(model, cache)).logits if T > 1 else None
-    first = out.logits[:, -1:].repeat_interleave(G, 0)  # (N, 1, V): predicts the first completion token
-    logits = first if logits is None else torch.cat([first, logits], 1)  # (N, T, V)
-    logps = F.log_softmax(logits.float() / temperature, -1).gather(-1, batch.completion_ids[..., None])[..., 0]
-    return logps * batch.completion_mask
+    first = out.logits[index, -1:]  # (n, 1, V): predicts the first completion token
+    logits = first if logits is None else torch.cat([first, logits], 1)  # (n, T, V)
+    logps = F.log_softmax(logits.float() / temperature, -1).gather(-1, ids[..., None])[..., 0]
+    return logps * comp_mask
 
 
 def completion_logps_full(model, batch: RolloutBatch, temperature: float | None = None) -> Tensor:
@@ -255,8 +375,10 @@ def evaluate_model(model, tokenizer,
     was_training = model.training
     model.eval()
     completions, lengths = [], []
+    governor = ThreadGovernor()  # fewer CPU threads while other processes keep the cores busy (when switched on)
     try:
         for start in tqdm(range(0, len(problems), prompts_per_batch), desc='evaluate', disable=not progress, leave=False):
+            governor.update()
             chunk = problems[start:start + prompts_per_batch]
             batch = sample_completions(model, tokenizer, [format_prompt(p, template, tokenizer) for p in chunk], k, max_new_tokens,
                                        temperature, top_p, top_k, seed=seed + start)
@@ -265,6 +387,7 @@ def evaluate_model(model, tokenizer,
                 lengths.append(batch.lengths[i * k:(i + 1) * k].tolist())
     finally:
         model.train(was_training)
+        governor.restore()
     return score_completions(problems, completions, lengths, script=script)
 
 # %% ../nbs/03a_rollouts.ipynb #430a1f93
@@ -311,11 +434,14 @@ def evaluate_checkpoint(model, tokenizer, cfg: EvalConfig | None = None, progres
 # %% ../nbs/03a_rollouts.ipynb #e585f8eb
 class KVCacheEngine:
     "The default rollout engine: `sample_completions` on the policy itself."
+    def __init__(self, static_cache: bool = True):  # False: decode with the model's own forward pass (for comparison)
+        self.static_cache = static_cache
+
     def sample(self, model, tokenizer, prompts: list[str], group_size: int, max_new_tokens: int, temperature: float,
                top_p: float, top_k: int, group_seeds: list[int] | None = None) -> RolloutBatch:
         "G completions per prompt, as `sample_completions` samples them."
         return sample_completions(model, tokenizer, prompts, group_size, max_new_tokens, temperature, top_p, top_k,
-                                  group_seeds=group_seeds)
+                                  group_seeds=group_seeds, static_cache=self.static_cache)
 
 
 class VLLMEngine:

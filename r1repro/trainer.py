@@ -24,7 +24,8 @@ from .rollouts import KVCacheEngine, RolloutBatch, completion_logps
 from .tasks import Problem, check_task, format_prompt, problem_columns, train_problems
 
 # %% auto #0
-__all__ = ['GRPOConfig', 'StepRecord', 'plot_training', 'group_seed', 'loss_count', 'GRPOTrainer']
+__all__ = ['PASS_COST', 'GRPOConfig', 'StepRecord', 'plot_training', 'group_seed', 'loss_count', 'GRPOTrainer', 'plan_passes',
+           'update_padding']
 
 # %% ../nbs/06_trainer.ipynb #5c558e76
 @dataclass
@@ -55,6 +56,7 @@ class GRPOConfig(LoopConfig):
     save_every: int = 25  # checkpoint every N steps (and at the end)
     sample_every: int = 5  # write the completions of every N-th step to samples.jsonl
     grad_accum: int = 1  # micro-batches (of whole groups) per optimizer step on each process, for a large B*G
+    length_buckets: bool = True  # update in passes of similar-length completions: no compute on padding, same gradient
     compile: bool = False  # torch.compile the policy's training forward pass (GPU; untested here)
 
     def validate(self) -> GRPOConfig:
@@ -252,21 +254,70 @@ def keep_mask(self: GRPOTrainer, no_signal: torch.Tensor) -> torch.Tensor | None
 def loss(self: GRPOTrainer, batch: RolloutBatch, advantages: torch.Tensor, keep: torch.Tensor | None = None,
          ref_logps: torch.Tensor | None = None,
          terms: bool = False,  # also return grpo_loss's per-token terms (ratio, clipped, kl, weights, ...)
+         rows: torch.Tensor | None = None,  # only these completion rows, trimmed to their longest (default: all)
          ) -> tuple:
     "Phase 4: the GRPO loss of the batch under the current policy, its statistics and log-probs (and its terms)."
     cfg = self.config
     self.policy.train()
-    logps = completion_logps(self.policy, batch, cfg.temperature)  # (N, T), prompt once per group
-    mask = batch.completion_mask if keep is None else batch.completion_mask * keep[:, None].to(batch.completion_mask.device)
-    out = grpo_loss(logps, batch.logps, ref_logps, advantages.to(logps.device), mask, cfg.loss_type,
+    logps = completion_logps(self.policy, batch, cfg.temperature, rows)  # (n, T), prompt once per group
+    n, T = logps.shape
+    pick = slice(None) if rows is None else rows  # the arguments are the whole batch's: take the rows' share of each
+    mask = batch.completion_mask[pick, :T]
+    if keep is not None: mask = mask * keep[pick, None].to(mask.device)
+    out = grpo_loss(logps, batch.logps[pick, :T], None if ref_logps is None else ref_logps[pick, :T],
+                    advantages[pick].to(logps.device), mask, cfg.loss_type,
                     cfg.epsilon_low, cfg.epsilon_high, cfg.beta, cfg.max_new_tokens, terms=terms)
     return (out[0], out[1], logps) + tuple(out[2:])
 
 # %% ../nbs/06_trainer.ipynb #0c1e51a9
+PASS_COST = 256  # a forward + backward pass costs about as much as this many more tokens, on a CPU (bench/grpo_vs_trl.py)
+
+
+def plan_passes(lengths: list[int],  # each row's completion length
+                groups: list[int],  # each row's prompt (group)
+                prompt_tokens: int,  # the (padded) prompt width: a pass runs each prompt it needs once
+                pass_cost: float = PASS_COST,
+                ) -> list[list[int]]:  # the passes, as positions in `lengths`; longest rows first
+    "Cut rows into passes of similar length at the least total cost (rows x longest + prompts + `pass_cost` each)."
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    best, cut = [0.0] + [math.inf] * len(order), [0] * (len(order) + 1)  # best[j]: cheapest plan for the first j rows
+    for j in range(1, len(order) + 1):
+        seen = set()
+        for i in range(j - 1, -1, -1):  # the last pass is order[i:j]; its longest row is order[i]
+            seen.add(groups[order[i]])
+            cost = best[i] + pass_cost + len(seen) * prompt_tokens + (j - i) * lengths[order[i]]
+            if cost < best[j]: best[j], cut[j] = cost, i
+    passes, j = [], len(order)
+    while j > 0: passes.append(order[cut[j]:j]); j = cut[j]
+    return passes[::-1]
+
+
+def update_padding(batch: RolloutBatch, passes: list[torch.Tensor]) -> tuple[float, float]:
+    "Positions that passes over `batch`'s rows spend on padding, and all positions they compute (prompts and completions)."
+    padded = positions = 0.0
+    for rows in passes:
+        groups = torch.unique(rows // batch.group_size)
+        prompt = batch.prompt_mask[groups]
+        width = prompt.shape[1] - int(prompt.any(0).long().argmax())  # trimmed as completion_logps trims it
+        lengths = batch.completion_mask[rows].sum(1)
+        all_ = len(groups) * width + len(rows) * max(1, int(lengths.max()))
+        padded, positions = padded + all_ - float(prompt.sum() + lengths.sum()), positions + all_
+    return padded, positions
+
+
+@patch
+def update_passes(self: GRPOTrainer, batch: RolloutBatch, rows: torch.Tensor) -> list[torch.Tensor]:
+    "The passes the update runs over `rows`: similar lengths together (`length_buckets`), or all in one."
+    if not self.config.length_buckets: return [rows]
+    lengths = batch.completion_mask[rows].sum(1).tolist()
+    plan = plan_passes(lengths, (rows // batch.group_size).tolist(), batch.prompt_ids.shape[1])
+    return [rows[torch.tensor(p, dtype=torch.long, device=rows.device)] for p in plan]
+
+# %% ../nbs/06_trainer.ipynb #2c3d7218
 @patch
 def optimize(self: GRPOTrainer, batch: RolloutBatch, advantages: torch.Tensor, keep: torch.Tensor | None = None,
              ref_logps: torch.Tensor | None = None) -> tuple[float, dict, torch.Tensor, float, str | None]:
-    "Phases 4 and 5 as `step()` runs them: micro-batches of whole groups, each loss scaled to its share, one update."
+    "Phases 4 and 5 as `step()` runs them: micro-batches of whole groups in passes of similar length, one update."
     cfg, acc, G = self.config, self.accelerator, batch.group_size
     dev = batch.completion_mask.device
     advantages = advantages.to(dev)
@@ -280,25 +331,30 @@ def optimize(self: GRPOTrainer, batch: RolloutBatch, advantages: torch.Tensor, k
     moves = ((advantages.view(-1, G) != 0).any(1) | (cfg.beta > 0)).tolist()
     self.optimizer.zero_grad(set_to_none=True)
     loss_sum, stats, new_logps = 0.0, [], torch.full_like(batch.logps, float('nan'))  # NaN: not recomputed
-    for k, chunk in enumerate(self.chunks):
-        live = [g for g in chunk if moves[g]]
-        groups = live or [chunk.start]
-        rows = batch.group_rows(groups)
+    passes = [(k, p, bool(live)) for k, chunk in enumerate(self.chunks)
+              for live in [[g for g in chunk if moves[g]]]
+              for p in self.update_passes(batch, batch.group_rows(live or [chunk.start]))]
+    for i, (k, rows, live) in enumerate(passes):
         used = float(len(rows)) if cfg.loss_type in ('grpo', 'dr_grpo') else float(weight[rows].sum())  # grpo_loss's own
         if cfg.loss_type == 'bnpo':
+            chunk = self.chunks[k]
             own = float(weight[chunk.start * G:chunk.stop * G].sum()) * len(self.chunks)
             share = used / own if live and own > 0 else 0.0
         else: share = acc.num_processes * used / total if live and total > 0 else 0.0
-        loss, st, lp = self.loss(batch.select_groups(groups), advantages[rows], None if keep is None else kept[rows],
-                                 None if ref_logps is None else ref_logps[rows])
+        loss, st, lp = self.loss(batch, advantages, None if keep is None else kept, ref_logps, rows=rows)
         loss = loss * share
         if not self.all_finite(loss): return (loss.item(), st, lp.detach()) + self.skip_update(f'loss is {loss.item()}')
-        with nullcontext() if k == len(self.chunks) - 1 else acc.no_sync(self.policy):  # gradients averaged once, at the end
+        with nullcontext() if i == len(passes) - 1 else acc.no_sync(self.policy):  # gradients averaged once, at the end
             acc.backward(loss)
-        loss_sum, stats = loss_sum + loss.item(), stats + [st]
-        if live: new_logps[rows] = lp.detach()
+        loss_sum, stats = loss_sum + loss.item(), stats + [(st, float(batch.completion_mask[rows].sum()))]
+        if live: new_logps[rows, :lp.shape[1]] = lp.detach()
     norm, skipped = self.optimizer_step()
-    mean_stats = {k: all_sum(acc, sum(s[k] for s in stats) / len(stats)) / acc.num_processes for k in stats[0]}
+    # statistics over active tokens: each pass's means weighted by its tokens give the whole batch's means
+    tokens = sum(w for _, w in stats) or 1.0
+    mean_stats = {k: all_sum(acc, sum(s[k] * w for s, w in stats) / tokens) / acc.num_processes for k in stats[0][0]}
+    padded, positions = update_padding(batch, [rows for _, rows, _ in passes])
+    mean_stats.update(update_padding=all_sum(acc, padded) / max(1.0, all_sum(acc, positions)),
+                      update_passes=all_sum(acc, len(passes)) / acc.num_processes)
     return all_sum(acc, loss_sum) / acc.num_processes, mean_stats, new_logps, norm, skipped
 
 # %% ../nbs/06_trainer.ipynb #f7ce45c2

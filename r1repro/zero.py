@@ -24,8 +24,8 @@ __all__ = ['zero_grpo_config', 'ZeroConfig', 'check_fits', 'run_zero', 'zero_run
 def zero_grpo_config(**overrides) -> GRPOConfig:
     "The R1-Zero recipe's GRPO settings (accuracy + format rewards on arithmetic)."
     base = dict(tasks={'arithmetic': 1.0}, rewards={'accuracy': 1.0, 'format': 0.5}, prompts_per_step=16, group_size=8,
-                max_new_tokens=160, temperature=1.0, lr=7e-5, warmup_steps=10, loss_type='grpo', beta=0.0,
-                save_every=25, sample_every=5,
+                max_new_tokens=160, temperature=1.0, lr=7e-5, warmup_steps=10, min_lr_ratio=0.1, loss_type='grpo',
+                beta=0.0, save_every=25, sample_every=5,
                 eval_every=20, eval_config=EvalConfig(k=4))  # a held-out curve (the paper's Figure 2): all 256 problems, 4 samples
     return GRPOConfig(**{**base, **overrides})
 
@@ -34,7 +34,7 @@ def zero_grpo_config(**overrides) -> GRPOConfig:
 class ZeroConfig:
     "The R1-Zero recipe: which model, how long, how to evaluate."
     model: str = 'tiny-base'  # shipped name, preset, or local checkpoint directory
-    steps: int = 200  # GRPO iterations
+    steps: int = 240  # GRPO iterations
     grpo: GRPOConfig = field(default_factory=zero_grpo_config)
     eval: EvalConfig = field(default_factory=EvalConfig)  # the paper's protocol on all 256 held-out problems
 
