@@ -51,7 +51,6 @@ def main():
     import trl
     from r1repro.model import count_parameters, load_model
     from r1repro.rewards import accuracy_reward, format_reward
-    from r1repro.rollouts import completion_logps  # noqa: F401  (the update's forward, timed inside `ours.step`)
     from r1repro.tasks import format_prompt, train_problems
     from r1repro.trainer import GRPOConfig, GRPOTrainer, update_padding
 

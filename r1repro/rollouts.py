@@ -87,6 +87,12 @@ class RolloutBatch:
         pick = torch.tensor(list(groups), dtype=torch.long, device=self.completion_ids.device)
         return (pick[:, None] * self.group_size + torch.arange(self.group_size, device=pick.device)).flatten()
 
+    def prompts_of(self, groups: Tensor) -> tuple[Tensor, Tensor]:
+        "The prompt ids and mask of `groups`, without the left-padding columns none of them uses."
+        mask = self.prompt_mask[groups]
+        first = int(mask.any(0).long().argmax())
+        return self.prompt_ids[groups, first:], mask[:, first:]
+
     def select_groups(self, groups: Sequence[int]) -> RolloutBatch:
         "The prompts numbered `groups` (`range(2, 4)`, `[0, 5]`) with their completions: a batch of whole groups."
         G, groups, rows = self.group_size, list(groups), self.group_rows(groups)
@@ -331,9 +337,7 @@ def completion_logps(model, batch: RolloutBatch, temperature: float | None = Non
         rows = torch.as_tensor(rows, dtype=torch.long, device=device)
         T = max(1, int(batch.completion_mask[rows].sum(1).max()))
     groups, index = torch.unique(rows // G, return_inverse=True)  # the prompts these rows need; each row's prompt among them
-    prompt_mask = batch.prompt_mask[groups]
-    first_col = int(prompt_mask.any(0).long().argmax())  # left-padding columns no chosen prompt uses are dropped
-    prompt_ids, prompt_mask = batch.prompt_ids[groups, first_col:], prompt_mask[:, first_col:]
+    prompt_ids, prompt_mask = batch.prompts_of(groups)
     ids, comp_mask = batch.completion_ids[rows, :T], batch.completion_mask[rows, :T]
     positions = (prompt_mask.cumsum(-1) - 1).clamp(min=0)
     out = model(input_ids=prompt_ids, attention_mask=prompt_mask, position_ids=positions, use_cache=True, logits_to_keep=1)

@@ -260,7 +260,7 @@ def loss(self: GRPOTrainer, batch: RolloutBatch, advantages: torch.Tensor, keep:
     cfg = self.config
     self.policy.train()
     logps = completion_logps(self.policy, batch, cfg.temperature, rows)  # (n, T), prompt once per group
-    n, T = logps.shape
+    T = logps.shape[1]
     pick = slice(None) if rows is None else rows  # the arguments are the whole batch's: take the rows' share of each
     mask = batch.completion_mask[pick, :T]
     if keep is not None: mask = mask * keep[pick, None].to(mask.device)
@@ -270,7 +270,7 @@ def loss(self: GRPOTrainer, batch: RolloutBatch, advantages: torch.Tensor, keep:
     return (out[0], out[1], logps) + tuple(out[2:])
 
 # %% ../nbs/06_trainer.ipynb #0c1e51a9
-PASS_COST = 256  # a forward + backward pass costs about as much as this many more tokens, on a CPU (bench/grpo_vs_trl.py)
+PASS_COST = 256  # a forward + backward pass costs about as much as this many more tokens, on a CPU (bench/update_passes.py)
 
 
 def plan_passes(lengths: list[int],  # each row's completion length
@@ -296,11 +296,9 @@ def update_padding(batch: RolloutBatch, passes: list[torch.Tensor]) -> tuple[flo
     "Positions that passes over `batch`'s rows spend on padding, and all positions they compute (prompts and completions)."
     padded = positions = 0.0
     for rows in passes:
-        groups = torch.unique(rows // batch.group_size)
-        prompt = batch.prompt_mask[groups]
-        width = prompt.shape[1] - int(prompt.any(0).long().argmax())  # trimmed as completion_logps trims it
+        prompt = batch.prompts_of(torch.unique(rows // batch.group_size))[1]  # as completion_logps runs them
         lengths = batch.completion_mask[rows].sum(1)
-        all_ = len(groups) * width + len(rows) * max(1, int(lengths.max()))
+        all_ = prompt.numel() + len(rows) * max(1, int(lengths.max()))
         padded, positions = padded + all_ - float(prompt.sum() + lengths.sum()), positions + all_
     return padded, positions
 
@@ -310,7 +308,7 @@ def update_passes(self: GRPOTrainer, batch: RolloutBatch, rows: torch.Tensor) ->
     "The passes the update runs over `rows`: similar lengths together (`length_buckets`), or all in one."
     if not self.config.length_buckets: return [rows]
     lengths = batch.completion_mask[rows].sum(1).tolist()
-    plan = plan_passes(lengths, (rows // batch.group_size).tolist(), batch.prompt_ids.shape[1])
+    plan = plan_passes(lengths, (rows // batch.group_size).tolist(), batch.prompt_ids.shape[1], PASS_COST)
     return [rows[torch.tensor(p, dtype=torch.long, device=rows.device)] for p in plan]
 
 # %% ../nbs/06_trainer.ipynb #2c3d7218
@@ -331,9 +329,10 @@ def optimize(self: GRPOTrainer, batch: RolloutBatch, advantages: torch.Tensor, k
     moves = ((advantages.view(-1, G) != 0).any(1) | (cfg.beta > 0)).tolist()
     self.optimizer.zero_grad(set_to_none=True)
     loss_sum, stats, new_logps = 0.0, [], torch.full_like(batch.logps, float('nan'))  # NaN: not recomputed
-    passes = [(k, p, bool(live)) for k, chunk in enumerate(self.chunks)
-              for live in [[g for g in chunk if moves[g]]]
-              for p in self.update_passes(batch, batch.group_rows(live or [chunk.start]))]
+    passes = []  # (micro-batch, rows, whether they carry signal)
+    for k, chunk in enumerate(self.chunks):
+        live = [g for g in chunk if moves[g]]
+        passes += [(k, rows, bool(live)) for rows in self.update_passes(batch, batch.group_rows(live or [chunk.start]))]
     for i, (k, rows, live) in enumerate(passes):
         used = float(len(rows)) if cfg.loss_type in ('grpo', 'dr_grpo') else float(weight[rows].sum())  # grpo_loss's own
         if cfg.loss_type == 'bnpo':
