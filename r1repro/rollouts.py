@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
+from transformers.models.llama.modeling_llama import rotate_half
 
 from .distributed import ThreadGovernor
 from .evaluate import score_completions
@@ -224,7 +225,8 @@ class StaticDecoder:
         bias = self.bias[:, :, :t + 1]  # (n·H_kv, 1, t+1)
         for i, (norm1, qkv, o, norm2, gate_up, down, act) in enumerate(self.layers):
             qk, v = F.linear(self._norm(x, norm1), qkv).split([(h + h_kv) * D, h_kv * D], -1)
-            qk = _rotate(qk.view(n, h + h_kv, D), cos, sin)  # queries and keys rotated together
+            qk = qk.view(n, h + h_kv, D)
+            qk = qk * cos + rotate_half(qk) * sin  # Llama's rotary embedding, queries and keys together
             self.k[i, :, :, t], self.v[i, :, :, t] = qk[:, h:], v.view(n, h_kv, D)
             # each row's queries against its own keys; a key head serves h / h_kv query heads (grouped-query attention)
             q = qk[:, :h].reshape(n * h_kv, h // h_kv, D)
@@ -237,12 +239,6 @@ class StaticDecoder:
             x = x + F.linear(act(gate) * up, down)
         self.t, self.next_pos = t + 1, self.next_pos + 1
         return self.model.lm_head(self._norm(x if self.all_rows else x[self.rows], self.model.model.norm.weight))
-
-
-def _rotate(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
-    "Rotary position embedding as Llama applies it: x (n, heads, D), cos and sin (n, 1, D)."
-    half = x.shape[-1] // 2
-    return x * cos + torch.cat([-x[..., half:], x[..., :half]], -1) * sin
 
 # %% ../nbs/03a_rollouts.ipynb #7684b4a3
 @torch.no_grad()
