@@ -11,9 +11,11 @@ from math import prod
 import numpy as np
 
 # %% auto #0
-__all__ = ['RESULT_KEYS', 'METRICS', 'REFLECTION_RE', 'check_rows', 'group_by_problem', 'pass_at_k', 'majority_vote',
-           'per_problem_metrics', 'bootstrap_ci', 'reflection_rate', 'mean_length_by_correctness', 'summarize',
-           'summary_table', 'plot_summary', 'plot_lengths', 'plot_pass_at_k', 'normalize_vote', 'score_completions']
+__all__ = ['RESULT_KEYS', 'METRICS', 'REFLECTION_RE', 'CHECK_RE', 'FAILED_RE', 'OUTCOMES', 'check_rows', 'group_by_problem',
+           'pass_at_k', 'majority_vote', 'per_problem_metrics', 'bootstrap_ci', 'reflection_rate',
+           'mean_length_by_correctness', 'summarize', 'summary_table', 'plot_summary', 'plot_lengths', 'plot_pass_at_k',
+           'normalize_vote', 'score_completions', 'check_outcome', 'revision_table', 'paired_gap', 'attempt_count',
+           'aha_example']
 
 # %% ../nbs/02_evaluate.ipynb #f1323ff1
 import matplotlib.pyplot as plt
@@ -304,3 +306,82 @@ def score_completions(problems: list[Problem],  # the problems, in order
                              reflection=bool(REFLECTION_RE.search(think or '')),
                              language_share=language_share(think, script) if think is not None else 1.0))
     return rows
+
+# %% ../nbs/02_evaluate.ipynb #11e1bbff
+CHECK_RE = re.compile(r'\b(check|verify|re-?check|double-check)\b|провер', re.I)  # the response checks its own work
+FAILED_RE = re.compile(r'\b(?:no|wait)\b|\b(?:нет|стоп)\b', re.I)  # a check that failed, or an attempt the response rejects
+OUTCOMES = ('none', 'passed', 'failed', 'revised')  # what `check_outcome` returns
+
+
+def _thinking(completion: str) -> str:
+    "The chain of thought: the text before `</think>`, or all of it when the response never closed it (truncated)."
+    return completion.split('</think>', 1)[0]
+
+
+def check_outcome(completion: str) -> str:
+    "'none' (no check), 'passed' (nothing failed), 'failed' (a check failed, nothing after) or 'revised' (worked again)."
+    think = _thinking(completion)
+    if not (CHECK_RE.search(think) or REFLECTION_RE.search(think)): return 'none'
+    failed = FAILED_RE.search(think)
+    if failed is None: return 'passed'
+    return 'revised' if re.search(r'\d', think[failed.end():]) else 'failed'
+
+# %% ../nbs/02_evaluate.ipynb #0198f434
+def revision_table(rows: list[dict],  # a results table (or any rows with `completion` and `correct`)
+                   ) -> dict:
+    "Share and accuracy of each check outcome; `verification`, and right/wrong after a revision, as shares of all rows."
+    check_rows(rows, ('completion', 'correct'))
+    outcomes = [check_outcome(r['completion']) for r in rows]
+    n, out = len(rows), {}
+    for o in OUTCOMES:
+        right = [bool(r['correct']) for r, oc in zip(rows, outcomes) if oc == o]
+        out[o] = {'n': len(right), 'share': len(right) / n, 'accuracy': float(np.mean(right)) if right else None}
+    out['verification'] = 1 - out['none']['share']
+    revised = [bool(r['correct']) for r, oc in zip(rows, outcomes) if oc == 'revised']
+    out['right_after_revision'], out['wrong_after_revision'] = sum(revised) / n, (len(revised) - sum(revised)) / n
+    return out
+
+# %% ../nbs/02_evaluate.ipynb #c1c73811
+def _checks(r: dict) -> bool: return check_outcome(r['completion']) != 'none'
+def _plain_worked(r: dict) -> bool: return check_outcome(r['completion']) == 'none' and '=' in _thinking(r['completion'])
+
+
+def paired_gap(rows: list[dict],  # a results table
+               treated=_checks,  # row -> bool: the first kind of sample (default: it checks its work)
+               control=_plain_worked,  # row -> bool: the second kind (default: worked, without a check)
+               by: str | None = 'difficulty',  # a column to split by as well (None: overall only)
+               n_boot: int = 1000, seed: int = 0,
+               ) -> dict:
+    "Per problem with both kinds: accuracy of `treated` minus `control`, averaged over problems, with a 95% interval."
+    check_rows(rows, ('problem_key', 'sample', 'completion', 'correct') + ((by,) if by else ()))
+    pairs = []  # (problem's `by` value, treated accuracy, control accuracy)
+    for group in group_by_problem(rows).values():
+        t = [bool(r['correct']) for r in group if treated(r)]
+        c = [bool(r['correct']) for r in group if control(r)]
+        if t and c: pairs.append((group[0][by] if by else None, np.mean(t), np.mean(c)))
+
+    def summary(ps):
+        if not ps: return {'problems': 0, 'treated': None, 'control': None, 'gap': None, 'lo': None, 'hi': None}
+        gaps = [a - b for _, a, b in ps]
+        lo, hi = bootstrap_ci(gaps, n_boot=n_boot, seed=seed)
+        return {'problems': len(ps), 'treated': float(np.mean([a for _, a, _ in ps])),
+                'control': float(np.mean([b for _, _, b in ps])), 'gap': float(np.mean(gaps)), 'lo': lo, 'hi': hi}
+    out = {'overall': summary(pairs)}
+    if by: out[by] = {v: summary([p for p in pairs if p[0] == v]) for v in sorted({p[0] for p in pairs})}
+    return out
+
+# %% ../nbs/02_evaluate.ipynb #d8ae2649
+def attempt_count(completion: str) -> int:
+    "Attempts in the thinking: its pieces between rejection words that hold working (`=`); 0 for a guess."
+    return sum('=' in piece for piece in FAILED_RE.split(_thinking(completion)) if piece)
+
+# %% ../nbs/02_evaluate.ipynb #662891c9
+def aha_example(rows: list[dict],  # the trained model's results table
+                base_rows: list[dict],  # the base model's results table on the same problems
+                ) -> dict | None:
+    "The rule's transcript: `{'problem_key', 'trained', 'base'}` (result rows), or None when no sample qualifies."
+    base = group_by_problem(base_rows)
+    for key, group in group_by_problem(rows).items():
+        hit = next((r for r in group if r['correct'] and check_outcome(r['completion']) == 'revised'), None)
+        if hit is not None and key in base: return {'problem_key': key, 'trained': hit, 'base': base[key][0]}
+    return None

@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .distributed import MIXED_PRECISION, ThreadGovernor, all_sum, make_accelerator
-from .evaluate import summarize
+from .evaluate import revision_table, summarize
 from .model import load_model, recover_checkpoint, save_checkpoint
 from .rollouts import EvalConfig, evaluate_checkpoint
 from .runfiles import RunDir, from_dict
@@ -226,12 +226,14 @@ def end_training(self: Trainer) -> None:
 # %% ../nbs/03c_loop.ipynb #431f7fde
 @patch
 def evaluate(self: Trainer) -> dict:
-    "Held-out pass@1, cons@k and length now, on `config.eval_config`; appended to `eval_history` and `heldout.jsonl`."
+    "Held-out pass@1, cons@k, length and checking (verification, revised) now, on `config.eval_config`; appended to `eval_history` and `heldout.jsonl`."
     cfg = self.config.eval_config
     row = {'step': self.step_count}
     if self.is_main:  # the other processes wait for it at their next collective call
-        summary = summarize(evaluate_checkpoint(self.model, self.tokenizer, cfg, progress=False), k=cfg.k)
+        rows = evaluate_checkpoint(self.model, self.tokenizer, cfg, progress=False)
+        summary, checks = summarize(rows, k=cfg.k), revision_table(rows)
         row.update({key: summary[key]['value'] for key in ('pass@1', 'cons@k', 'pass@k', 'length', 'reflection')})
+        row.update(verification=checks['verification'], revised=checks['revised']['share'])
         if self.run: self.run.log('heldout.jsonl', [row])
     self.eval_history.append(row)
     return row

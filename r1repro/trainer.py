@@ -16,7 +16,7 @@ import torch
 from fastcore.basics import patch
 
 from .distributed import all_sum, gather_rows, micro_batches, split_groups
-from .evaluate import REFLECTION_RE
+from .evaluate import REFLECTION_RE, check_outcome
 from .grpo import ADVANTAGE_SCALES, LOSS_TYPES, dynamic_sampling_mask, group_advantages, grpo_loss, overlong_penalty
 from .loop import LoopConfig, Trainer
 from .rewards import REWARDS, RewardSet, accuracy_reward, language_share, make_rewards, think_text
@@ -401,7 +401,8 @@ def completion_rows(self: GRPOTrainer, rec: StepRecord) -> list[dict]:
     entropy = (b.entropy * b.completion_mask).sum(1).tolist()
     rows = [{'prompt': rec.problems[i // G].prompt, 'completion': b.texts[i], 'length': int(b.lengths[i]),
              'entropy_sum': entropy[i], 'correct': rec.correct[i], 'advantage': rec.advantages[i].item(),
-             'no_signal': bool(rec.no_signal[i // G]), 'rewards': {n: v[i] for n, v in rec.rewards.items()}}
+             'no_signal': bool(rec.no_signal[i // G]), 'finished': bool(b.finished[i]),
+             'rewards': {n: v[i] for n, v in rec.rewards.items()}}
             for i in range(len(b.texts))]
     return gather_rows(rows)
 
@@ -414,6 +415,7 @@ def metrics(self: GRPOTrainer, rec: StepRecord) -> dict:
     ok = [r['length'] for r in rows if r['correct']]
     bad = [r['length'] for r in rows if not r['correct']]
     thinks = [think_text(r['completion']) for r in rows]
+    outcomes = [check_outcome(r['completion']) for r in rows]
     entropy = sum(r['entropy_sum'] for r in rows) / max(1, sum(lengths))
     m = {'step': rec.step, 'pass_rate': sum(r['correct'] for r in rows) / n,
          'no_signal': sum(r['no_signal'] for r in rows) / n,
@@ -421,6 +423,8 @@ def metrics(self: GRPOTrainer, rec: StepRecord) -> dict:
          'length_incorrect': sum(bad) / len(bad) if bad else None, 'completion_tokens': sum(lengths),
          'entropy': entropy if math.isfinite(entropy) else None,
          'reflection': sum(bool(th and REFLECTION_RE.search(th)) for th in thinks) / n,
+         'verification': sum(o != 'none' for o in outcomes) / n, 'revised': sum(o == 'revised' for o in outcomes) / n,
+         'truncated': sum(not r['finished'] for r in rows) / n,  # hit max_new_tokens: a cap too tight punishes long work
          'language_mixing': sum(th is not None and language_share(th, self.config.script) < 1 for th in thinks) / n,
          'loss': rec.loss, 'grad_norm': rec.grad_norm, 'lr': self.lr_at(rec.step),
          'skipped': rec.skipped, **{f'seconds_{k}': round(v, 3) for k, v in rec.seconds.items()}}

@@ -134,7 +134,8 @@ def length_growth(history: list[dict], key: str = 'length') -> dict:
     n = len(history)
     early, late = slice(n // 20, max(n * 3 // 20, n // 20 + 1)), slice(n - max(n // 10, 1), n)
     mean = lambda window: sum(h[key] for h in history[window]) / len(history[window])
-    return {'at_10pct': mean(early), 'last_10pct': mean(late), 'ratio': mean(late) / mean(early),
+    return {'at_10pct': mean(early), 'last_10pct': mean(late),
+            'ratio': mean(late) / mean(early) if mean(early) else None,  # a rate can start at 0 (e.g. verification)
             'windows': (early, late)}  # which steps each mean covers, for `plot_length`
 
 
