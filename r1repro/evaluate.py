@@ -308,23 +308,23 @@ def score_completions(problems: list[Problem],  # the problems, in order
     return rows
 
 # %% ../nbs/02_evaluate.ipynb #11e1bbff
-CHECK_RE = re.compile(r'\b(check|verify|re-?check|double-check)\b|провер', re.I)  # the response checks its own work
+CHECK_RE = re.compile(r'\b(check(?:ed|ing)?|verif(?:y|ied)|re-?check|double-check)\b|провер', re.I)  # the response checks its own work
 FAILED_RE = re.compile(r'\b(?:no|wait)\b|\b(?:нет|стоп)\b', re.I)  # a check that failed, or an attempt the response rejects
 OUTCOMES = ('none', 'passed', 'failed', 'revised')  # what `check_outcome` returns
 
 
 def _thinking(completion: str) -> str:
-    "The chain of thought: the text before `</think>`, or all of it when the response never closed it (truncated)."
-    return completion.split('</think>', 1)[0]
+    "The chain of thought: the text before `</think>`, or, when the response never closed it (truncated), before `<answer>`."
+    return completion.split('</think>', 1)[0].split('<answer>', 1)[0]
 
 
 def check_outcome(completion: str) -> str:
-    "'none' (no check), 'passed' (nothing failed), 'failed' (a check failed, nothing after) or 'revised' (worked again)."
+    "'none' (no check), 'passed' (nothing failed), 'failed' (the last failure ends the working) or 'revised' (worked again)."
     think = _thinking(completion)
     if not (CHECK_RE.search(think) or REFLECTION_RE.search(think)): return 'none'
-    failed = FAILED_RE.search(think)
-    if failed is None: return 'passed'
-    return 'revised' if re.search(r'\d', think[failed.end():]) else 'failed'
+    failures = list(FAILED_RE.finditer(think))
+    if not failures: return 'passed'
+    return 'revised' if '=' in think[failures[-1].end():] else 'failed'  # working (a fact) after the last failure
 
 # %% ../nbs/02_evaluate.ipynb #0198f434
 def revision_table(rows: list[dict],  # a results table (or any rows with `completion` and `correct`)
