@@ -330,16 +330,14 @@ def check_outcome(completion: str) -> str:
 def revision_table(rows: list[dict],  # a results table (or any rows with `completion` and `correct`)
                    ) -> dict:
     "Share and accuracy of each check outcome; `verification`, and right/wrong after a revision, as shares of all rows."
-    check_rows(rows, ('completion', 'correct'))
-    outcomes = [check_outcome(r['completion']) for r in rows]
-    n, out = len(rows), {}
-    for o in OUTCOMES:
-        right = [bool(r['correct']) for r, oc in zip(rows, outcomes) if oc == o]
-        out[o] = {'n': len(right), 'share': len(right) / n, 'accuracy': float(np.mean(right)) if right else None}
-    out['verification'] = 1 - out['none']['share']
-    revised = [bool(r['correct']) for r, oc in zip(rows, outcomes) if oc == 'revised']
-    out['right_after_revision'], out['wrong_after_revision'] = sum(revised) / n, (len(revised) - sum(revised)) / n
-    return out
+    n, counts = len(check_rows(rows, ('completion', 'correct'))), {o: [0, 0] for o in OUTCOMES}  # outcome -> [responses, right]
+    for r in rows:
+        tally = counts[check_outcome(r['completion'])]
+        tally[0] += 1; tally[1] += bool(r['correct'])
+    out = {o: {'n': k, 'share': k / n, 'accuracy': right / k if k else None} for o, (k, right) in counts.items()}
+    k, right = counts['revised']
+    return {**out, 'verification': 1 - out['none']['share'], 'right_after_revision': right / n,
+            'wrong_after_revision': (k - right) / n}
 
 # %% ../nbs/02_evaluate.ipynb #c1c73811
 def _checks(r: dict) -> bool: return check_outcome(r['completion']) != 'none'

@@ -226,7 +226,7 @@ def end_training(self: Trainer) -> None:
 # %% ../nbs/03c_loop.ipynb #431f7fde
 @patch
 def evaluate(self: Trainer) -> dict:
-    "Held-out pass@1, cons@k, length and checking (verification, revised) now, on `config.eval_config`; appended to `eval_history` and `heldout.jsonl`."
+    "Held-out pass@1, cons@k, length, reflection and checking now (`config.eval_config`); into `eval_history`, `heldout.jsonl`."
     cfg = self.config.eval_config
     row = {'step': self.step_count}
     if self.is_main:  # the other processes wait for it at their next collective call
