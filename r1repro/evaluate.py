@@ -14,8 +14,8 @@ import numpy as np
 __all__ = ['RESULT_KEYS', 'METRICS', 'REFLECTION_RE', 'CHECK_RE', 'FAILED_RE', 'OUTCOMES', 'check_rows', 'group_by_problem',
            'pass_at_k', 'majority_vote', 'per_problem_metrics', 'bootstrap_ci', 'reflection_rate',
            'mean_length_by_correctness', 'summarize', 'summary_table', 'plot_summary', 'plot_lengths', 'plot_pass_at_k',
-           'normalize_vote', 'score_completions', 'check_outcome', 'revision_table', 'paired_gap', 'attempt_count',
-           'aha_example']
+           'normalize_vote', 'score_completions', 'check_outcome', 'revision_table', 'paired_gap', 'gap_verdict',
+           'attempt_count', 'aha_example']
 
 # %% ../nbs/02_evaluate.ipynb #f1323ff1
 import matplotlib.pyplot as plt
@@ -367,6 +367,17 @@ def paired_gap(rows: list[dict],  # a results table
     out = {'overall': summary(pairs)}
     if by: out[by] = {v: summary([p for p in pairs if p[0] == v]) for v in sorted({p[0] for p in pairs})}
     return out
+
+# %% ../nbs/02_evaluate.ipynb #24b74b90
+def gap_verdict(gap: dict) -> str:
+    "One sentence on what a `paired_gap` summary (e.g. its `'overall'`) says about GRPO and checking."
+    if gap['gap'] is None: return 'No problem has both kinds of sample, so the gap cannot be measured.'
+    span = f"[{100 * gap['lo']:+.1f}, {100 * gap['hi']:+.1f}] points"
+    if gap['lo'] > 0: return (f'Paired per problem, checking samples are more often right ({span}): GRPO, which compares '
+                              'the samples of one problem, has a signal to amplify.')
+    if gap['hi'] < 0: return f'Paired per problem, checking samples are *less* often right ({span}): GRPO has a reason to prune checking.'
+    return (f'Paired per problem, the gap is not clearly different from zero ({span}): GRPO, which compares the samples '
+            'of one problem, gets no consistent push toward checking from this base.')
 
 # %% ../nbs/02_evaluate.ipynb #d8ae2649
 def attempt_count(completion: str) -> int:
