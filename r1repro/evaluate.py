@@ -368,7 +368,7 @@ def paired_gap(rows: list[dict],  # a results table
     if by: out[by] = {v: summary([p for p in pairs if p[0] == v]) for v in sorted({p[0] for p in pairs})}
     return out
 
-# %% ../nbs/02_evaluate.ipynb #24b74b90
+# %% ../nbs/02_evaluate.ipynb #51e0286f
 def gap_verdict(gap: dict) -> str:
     "One sentence on what a `paired_gap` summary (e.g. its `'overall'`) says about GRPO and checking."
     if gap['gap'] is None: return 'No problem has both kinds of sample, so the gap cannot be measured.'
