@@ -52,10 +52,10 @@ def _cmd_evaluate(args) -> int:
     return 0
 
 # %% ../nbs/90_cli.ipynb #9dca6f52
-def _eval_config(args):
-    "The recipes' evaluation: the paper's protocol, on the first `--eval-n` held-out problems when given."
-    from r1repro.rollouts import EvalConfig
-    return EvalConfig(n=args.eval_n).validate()
+def _eval_config(args, recipe_eval):
+    "A recipe's own evaluation (its tasks, protocol and token budget), on `--eval-n` held-out problems per task when given."
+    from dataclasses import replace
+    return (replace(recipe_eval, n=args.eval_n) if args.eval_n is not None else recipe_eval).validate()
 
 
 def _cmd_zero(args) -> int:
@@ -76,7 +76,7 @@ def _cmd_zero(args) -> int:
         res = run_zero(asked, args.resume, resume=True)  # refuses any difference but a larger --steps
         cfg = asked
     else:
-        cfg = ZeroConfig(model=args.model, grpo=zero_grpo_config(**grpo), eval=_eval_config(args),
+        cfg = ZeroConfig(model=args.model, grpo=zero_grpo_config(**grpo), eval=_eval_config(args, ZeroConfig().eval),
                          **({'steps': args.steps} if args.steps is not None else {}))
         res = run_zero(cfg, args.run_dir, overwrite=args.overwrite)
     print(f"\nR1-Zero: {cfg.steps} GRPO steps in {res['train_seconds'] / 60:.1f} min of training; run directory {res['run_dir']}")
@@ -120,7 +120,7 @@ def _cmd_r1(args) -> int:
     from r1repro.r1 import (R1Config, run_r1, stage1_cold_start, stage2_reasoning_rl, stage3_rejection_sft,
                             stage4_all_rl)
     from r1repro.runfiles import RunDir
-    cfg = R1Config(eval=_eval_config(args), **({'base': args.base} if args.base else {}))
+    cfg = R1Config(eval=_eval_config(args, R1Config().eval), **({'base': args.base} if args.base else {}))
     if args.stage:
         if args.stage > 1 and not args.model: raise ValueError(f'--stage {args.stage} needs --model: the previous stage\'s checkpoint')
         out = Path(args.run_dir) / f'stage{args.stage}'
@@ -139,13 +139,13 @@ def _cmd_r1(args) -> int:
 
 def _cmd_distill(args) -> int:
     from r1repro.distill import DistillConfig, run_distill
-    cfg = DistillConfig(eval=_eval_config(args), **{k: v for k, v in dict(teacher=args.teacher, student=args.student,
+    cfg = DistillConfig(eval=_eval_config(args, DistillConfig().eval), **{k: v for k, v in dict(teacher=args.teacher, student=args.student,
                                                                           kd_kind=args.kd_kind).items() if v is not None})
     if not Path(cfg.teacher).exists():
         if args.teacher: raise FileNotFoundError(f'no teacher checkpoint at {cfg.teacher}')
         print(f'no teacher at {cfg.teacher}: running `r1repro r1` first to make one')
         from r1repro.r1 import R1Config, run_r1
-        run_r1(R1Config(eval=_eval_config(args)), Path(cfg.teacher).parent.parent, resume=True)
+        run_r1(R1Config(eval=_eval_config(args, R1Config().eval)), Path(cfg.teacher).parent.parent, resume=True)
     res = run_distill(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite)
     print(f"\nDistillation into {cfg.student}: run directory {res['run_dir']}")
     print(res['table'])

@@ -18,7 +18,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .distributed import MIXED_PRECISION, ThreadGovernor, all_sum, make_accelerator
-from .evaluate import revision_table, summarize
+from .evaluate import attempt_count, revision_table, summarize
 from .model import load_model, recover_checkpoint, save_checkpoint
 from .rollouts import EvalConfig, evaluate_checkpoint
 from .runfiles import RunDir, from_dict
@@ -225,20 +225,21 @@ def end_training(self: Trainer) -> None:
 
 # %% ../nbs/03c_loop.ipynb #431f7fde
 @patch
-def evaluate(self: Trainer) -> dict:
-    "Held-out pass@1, cons@k, length, reflection and checking now (`config.eval_config`); into `eval_history`, `heldout.jsonl`."
+def evaluate(self: Trainer) -> list[dict]:
+    "Held-out pass@1, cons@k, length, reflection, checking and attempts now: one row per task of `config.eval_config`."
     cfg = self.config.eval_config
-    row = {'step': self.step_count}
+    rows = [{'step': self.step_count, 'task': task} for task in cfg.tasks]
     if self.is_main:  # the other processes wait for it at their next collective call
-        rows = evaluate_checkpoint(self.model, self.tokenizer, cfg, progress=False)
-        summary, checks = summarize(rows, k=cfg.k), revision_table(rows)
-        row.update({key: summary[key]['value'] for key in ('pass@1', 'cons@k', 'pass@k', 'length', 'reflection')})
-        row.update(verification=checks['verification'], revised=checks['revised']['share'])
-        if self.run: self.run.log('heldout.jsonl', [row])
-    self.eval_history.append(row)
-    return row
-
-
+        results = evaluate_checkpoint(self.model, self.tokenizer, cfg, progress=False)
+        for row in rows:
+            mine = [r for r in results if r['task'] == row['task']]
+            summary, checks = summarize(mine, k=cfg.k), revision_table(mine)
+            row.update({key: summary[key]['value'] for key in ('pass@1', 'cons@k', 'pass@k', 'length', 'reflection')})
+            row.update(verification=checks['verification'], revised=checks['revised']['share'],
+                       attempts=sum(attempt_count(r['completion']) for r in mine) / len(mine))
+        if self.run: self.run.log('heldout.jsonl', rows)
+    self.eval_history += rows
+    return rows
 
 # %% ../nbs/03c_loop.ipynb #586e5f65
 @patch

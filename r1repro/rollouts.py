@@ -394,19 +394,29 @@ def evaluate_model(model, tokenizer,
 @dataclass
 class EvalConfig:
     "How a checkpoint is evaluated: which held-out set, how much of it, and the sampling protocol (the paper's by default)."
-    task: str = 'arithmetic'  # held-out set (`data/eval_{task}.jsonl`)
-    n: int | None = None  # only n problems, evenly spaced through the set so every level is in (None: all 256)
+    task: str | tuple[str, ...] = 'arithmetic'  # held-out set (`data/eval_{task}.jsonl`), or several: each is evaluated
+    n: int | None = None  # only n problems per task, evenly spaced through its set so every level is in (None: all 256)
     k: int = 16  # samples per problem
     max_new_tokens: int = 256
     temperature: float = 0.6  # the paper's protocol: T 0.6, top-p 0.95
     top_p: float = 0.95
     seed: int = 0
 
+    def __post_init__(self):
+        if not isinstance(self.task, str): self.task = tuple(self.task)  # a list read back from config.json compares equal
+
+    @property
+    def tasks(self) -> tuple[str, ...]:
+        "The held-out sets, in order."
+        return (self.task,) if isinstance(self.task, str) else self.task
+
     def validate(self) -> EvalConfig:
         "Raise a clear `ValueError` for an impossible setting."
         problems = []
-        try: check_task(self.task)
-        except ValueError as e: problems.append(str(e))
+        if not self.tasks: problems.append('task must name at least one held-out set')
+        for task in self.tasks:
+            try: check_task(task)
+            except ValueError as e: problems.append(str(e))
         if self.n is not None and self.n < 1: problems.append(f'n must be >= 1 (or None for the whole set), got {self.n}')
         if self.k < 1: problems.append(f'k must be >= 1, got {self.k}')
         if self.max_new_tokens < 1: problems.append(f'max_new_tokens must be >= 1, got {self.max_new_tokens}')
@@ -416,11 +426,14 @@ class EvalConfig:
         return self
 
     def problems(self) -> list[Problem]:
-        "The held-out problems this setting evaluates on."
-        problems = load_eval_set(self.task)
-        if not self.n or self.n >= len(problems): return problems
-        # the sets are sorted by difficulty: the first n would be the easiest levels only
-        return [problems[i * len(problems) // self.n] for i in range(self.n)]
+        "The held-out problems this setting evaluates on: each task's, in `tasks` order."
+        out = []
+        for task in self.tasks:
+            problems = load_eval_set(task)
+            if self.n and self.n < len(problems):  # the sets are sorted by difficulty: the first n would be the easiest only
+                problems = [problems[i * len(problems) // self.n] for i in range(self.n)]
+            out += problems
+        return out
 
 
 def evaluate_checkpoint(model, tokenizer, cfg: EvalConfig | None = None, progress: bool = True,

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import random
 
-from .tasks import Problem, knowledge_base
+from .tasks import SIGN_PATTERNS, Problem, knowledge_base, signed_expression
 
 # %% auto #0
 __all__ = ['WORDS', 'STYLES', 'digits_lowest_first', 'column_work', 'chain_steps', 'chain_working', 'check_sentence',
            'inverse_check', 'checked_working', 'arithmetic_solution', 'random_expression', 'wrong_attempt',
-           'countdown_solution', 'fact_sentence', 'facts_solution', 'cold_start_solution']
+           'countdown_solution', 'fact_sentence', 'facts_solution', 'countdown_attempt', 'signed_countdown_solution',
+           'cold_start_solution']
 
 # %% ../nbs/00b_solutions.ipynb #18d2e80f
 WORDS = {
     'en': dict(carry='carry', borrow='borrow', so='so', guess='guess', wait='wait, recheck:', check='check:', ok='ok',
-               no='no', recall='recall:'),
+               no='no', recall='recall:', attempt='try', make='to make', versus='vs'),
     'ru': dict(carry='несу', borrow='займ', so='итак', guess='наугад', wait='стоп, проверим:', check='проверка:',
-               ok='верно', no='нет', recall='помню:'),
+               ok='верно', no='нет', recall='помню:', attempt='пробую', make='получить', versus='против'),
 }
 
 # %% ../nbs/00b_solutions.ipynb #22167379
@@ -180,6 +181,40 @@ def facts_solution(p: Problem, langs: list[str]) -> str:
     kb, name = knowledge_base(), p.metadata['name']
     said = ' '.join(fact_sentence(name, a, kb[name][a]) for a in p.metadata['attributes'])
     return f" <think> {WORDS[langs[0]]['recall']} {said} </think> <answer>{p.answer}</answer>"
+
+# %% ../nbs/00b_solutions.ipynb #d02e2b7d
+def countdown_attempt(numbers: list[int],  # the three numbers, in the order given
+                      pattern: str,  # one of `SIGN_PATTERNS`
+                      target: int,
+                      langs: list[str],  # the language of each operation (the last one repeats)
+                      ) -> tuple[str, int]:
+    "One candidate of the signed game, worked column by column: `'25+7-3 to make 29: 25+7: ... so 29.'` and its value."
+    expression = signed_expression(numbers, pattern)
+    lines, value = chain_working(expression, langs)
+    return f"{expression} {WORDS[langs[0]]['make']} {target}: {' '.join(lines)}", value
+
+# %% ../nbs/00b_solutions.ipynb #edc81dd7
+def signed_countdown_solution(p: Problem,  # a signed Countdown problem (`make_signed_countdown`)
+                              style: str,  # one of `STYLES`
+                              langs: list[str],  # the language of each operation; the last one also checks
+                              rng: random.Random) -> str:
+    "A completion for a signed Countdown problem in `style`: a guess, one attempt, or a search that checks each attempt."
+    if style not in STYLES: raise ValueError(f'unknown style {style!r}; expected one of {STYLES}')
+    numbers, target, w = p.metadata['numbers'], p.metadata['target'], WORDS[langs[-1]]
+    if style == 'guess':
+        guess = signed_expression(numbers, rng.choice(SIGN_PATTERNS))
+        return f" <think> {WORDS[langs[0]]['guess']}. </think> <answer>{guess}</answer>"
+    if style == 'step':
+        pattern = rng.choice(SIGN_PATTERNS)
+        text, _ = countdown_attempt(numbers, pattern, target, langs)
+        return f" <think> {text} </think> <answer>{signed_expression(numbers, pattern)}</answer>"
+    tries = []
+    for pattern in SIGN_PATTERNS:
+        text, value = countdown_attempt(numbers, pattern, target, langs)
+        hit = value == target
+        tries.append(f"{w['attempt']} {text} {w['check']} {value} {w['versus']} {target} {w['ok'] if hit else w['no']}.")
+        if hit: break
+    return f" <think> {' '.join(tries)} </think> <answer>{signed_expression(numbers, pattern)}</answer>"
 
 # %% ../nbs/00b_solutions.ipynb #878597b2
 def cold_start_solution(p: Problem) -> str:

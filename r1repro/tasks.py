@@ -16,10 +16,11 @@ from typing import Callable
 from .runfiles import read_jsonl, write_jsonl
 
 # %% auto #0
-__all__ = ['TASKS', 'REASONING_TASKS', 'ARITHMETIC_LEVELS', 'MAX_EXPRESSION_CHARS', 'COUNTDOWN_LEVELS', 'FACT_ATTRIBUTES',
-           'FACT_QUESTIONS', 'R1_ZERO_TEMPLATE', 'COMPACT_TEMPLATE', 'TEMPLATES', 'R1_SYSTEM_PROMPT', 'EVAL_SEED',
-           'EVAL_SIZE', 'Problem', 'make_arithmetic', 'ExpressionError', 'parse_expression', 'evaluate_expression',
-           'make_countdown', 'countdown_mistake', 'countdown_check', 'uses_given_numbers', 'knowledge_base',
+__all__ = ['TASKS', 'REASONING_TASKS', 'ARITHMETIC_LEVELS', 'MAX_EXPRESSION_CHARS', 'COUNTDOWN_LEVELS', 'SIGN_PATTERNS',
+           'SIGNED_RANGES', 'FACT_ATTRIBUTES', 'FACT_QUESTIONS', 'R1_ZERO_TEMPLATE', 'COMPACT_TEMPLATE', 'TEMPLATES',
+           'R1_SYSTEM_PROMPT', 'EVAL_SEED', 'EVAL_SIZE', 'Problem', 'make_arithmetic', 'ExpressionError',
+           'parse_expression', 'evaluate_expression', 'make_countdown', 'countdown_mistake', 'countdown_check',
+           'uses_given_numbers', 'signed_expression', 'signed_value', 'make_signed_countdown', 'knowledge_base',
            'make_facts', 'max_difficulty', 'check_task', 'generate', 'problem_columns', 'format_prompt', 'chat_prompt',
            'data_dir', 'eval_path', 'make_eval_set', 'make_eval_sets', 'load_eval_set', 'canonical_key', 'eval_keys',
            'eval_canonical_keys', 'train_problems']
@@ -207,6 +208,44 @@ def uses_given_numbers(used: list[int], numbers: list[int]) -> bool:
         if x not in pool: return False  # not given, or used more often than given
         pool.remove(x)
     return True
+
+# %% ../nbs/00_tasks.ipynb #7cd0b5c7
+SIGN_PATTERNS = ('++', '+-', '-+', '--')  # the order a search tries them in
+SIGNED_RANGES = {'a': (12, 40), 'b': (2, 20), 'c': (2, 20)}  # inclusive; b + c <= a keeps every pattern above zero
+
+
+def signed_expression(numbers: list[int],  # the three numbers, in the order given
+                      pattern: str,  # two signs, one of `SIGN_PATTERNS`
+                      ) -> str:
+    "`[25, 7, 3]`, `'+-'` -> `'25+7-3'`."
+    if pattern not in SIGN_PATTERNS: raise ValueError(f'unknown sign pattern {pattern!r}; expected one of {SIGN_PATTERNS}')
+    if len(numbers) != 3: raise ValueError(f'the signed game takes three numbers, got {numbers}')
+    a, b, c = numbers
+    return f'{a}{pattern[0]}{b}{pattern[1]}{c}'
+
+
+def signed_value(numbers: list[int], pattern: str) -> int:
+    "The value of `signed_expression(numbers, pattern)`."
+    return int(evaluate_expression(signed_expression(numbers, pattern)))
+
+
+def make_signed_countdown(rng: random.Random, difficulty: int = 1) -> Problem:
+    "One signed Countdown problem: reach the target from three numbers, in their order, with `+` or `-` between them."
+    if difficulty != 1: raise ValueError(f'the signed game has one level (1), got {difficulty}')
+    while True:
+        numbers = [rng.randint(*SIGNED_RANGES[k]) for k in 'abc']
+        if numbers[1] + numbers[2] > numbers[0]: continue
+        pattern = rng.choice(SIGN_PATTERNS)
+        target = signed_value(numbers, pattern)
+        if target >= 1 and target not in numbers: break
+    expr = signed_expression(numbers, pattern)
+    a, b, c = numbers
+    middle = signed_value([a, b, 0], pattern[0] + '+')
+    steps = [f'{a}{pattern[0]}{b}={middle}', f'{middle}{pattern[1]}{c}={target}']
+    shown = ', '.join(map(str, numbers))
+    return Problem(prompt=f'Use {shown} to make {target}.', answer=expr, task='countdown', difficulty=1,
+                   key=f"countdown:{','.join(map(str, sorted(numbers)))}={target}",
+                   metadata={'numbers': numbers, 'target': target, 'steps': steps})
 
 # %% ../nbs/00_tasks.ipynb #19ad6b74
 FACT_ATTRIBUTES = {

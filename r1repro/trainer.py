@@ -16,7 +16,7 @@ import torch
 from fastcore.basics import patch
 
 from .distributed import all_sum, gather_rows, micro_batches, split_groups
-from .evaluate import REFLECTION_RE, check_outcome
+from .evaluate import REFLECTION_RE, attempt_count, check_outcome
 from .grpo import ADVANTAGE_SCALES, LOSS_TYPES, dynamic_sampling_mask, group_advantages, grpo_loss, overlong_penalty
 from .loop import LoopConfig, Trainer
 from .rewards import REWARDS, RewardSet, accuracy_reward, language_share, make_rewards, think_text
@@ -24,8 +24,8 @@ from .rollouts import KVCacheEngine, RolloutBatch, completion_logps
 from .tasks import Problem, check_task, format_prompt, problem_columns, train_problems
 
 # %% auto #0
-__all__ = ['PASS_COST', 'GRPOConfig', 'StepRecord', 'plot_training', 'group_seed', 'loss_count', 'GRPOTrainer', 'plan_passes',
-           'update_padding']
+__all__ = ['PASS_COST', 'TASK_METRICS', 'GRPOConfig', 'StepRecord', 'plot_training', 'group_seed', 'loss_count', 'GRPOTrainer',
+           'plan_passes', 'update_padding', 'task_metrics']
 
 # %% ../nbs/06_trainer.ipynb #5c558e76
 @dataclass
@@ -399,7 +399,8 @@ def completion_rows(self: GRPOTrainer, rec: StepRecord) -> list[dict]:
     "One row per completion of the *global* batch (gathered from every process, in group order)."
     b, G = rec.batch, rec.batch.group_size
     entropy = (b.entropy * b.completion_mask).sum(1).tolist()
-    rows = [{'prompt': rec.problems[i // G].prompt, 'completion': b.texts[i], 'length': int(b.lengths[i]),
+    rows = [{'prompt': rec.problems[i // G].prompt, 'task': rec.problems[i // G].task, 'completion': b.texts[i],
+             'length': int(b.lengths[i]),
              'entropy_sum': entropy[i], 'correct': rec.correct[i], 'advantage': rec.advantages[i].item(),
              'no_signal': bool(rec.no_signal[i // G]), 'finished': bool(b.finished[i]),
              'rewards': {n: v[i] for n, v in rec.rewards.items()}}
@@ -434,7 +435,28 @@ def metrics(self: GRPOTrainer, rec: StepRecord) -> dict:
         m[f'reward_{name}'] = mean
         m[f'reward_{name}_std'] = (sum((v - mean) ** 2 for v in values) / n) ** 0.5
     m.update(rec.loss_stats)
+    if len(self.config.tasks) > 1: m.update(task_metrics(rows, outcomes, self.config.tasks))
     return m
+
+
+TASK_METRICS = ('share', 'pass_rate', 'length', 'verification', 'revised', 'truncated', 'attempts')
+
+
+def task_metrics(rows: list[dict],  # `completion_rows`
+                 outcomes: list[str],  # `check_outcome` of each row
+                 tasks) -> dict:
+    "`{task}/{metric}` for each task of a mixed batch (None for a task this step did not draw): a mix's averages hide each task's."
+    out = {}
+    for task in tasks:
+        mine = [(r, o) for r, o in zip(rows, outcomes) if r['task'] == task]
+        k = len(mine)
+        values = dict.fromkeys(TASK_METRICS) if not k else {
+            'share': k / len(rows), 'pass_rate': sum(r['correct'] for r, _ in mine) / k,
+            'length': sum(r['length'] for r, _ in mine) / k, 'verification': sum(o != 'none' for _, o in mine) / k,
+            'revised': sum(o == 'revised' for _, o in mine) / k, 'truncated': sum(not r['finished'] for r, _ in mine) / k,
+            'attempts': sum(attempt_count(r['completion']) for r, _ in mine) / k}
+        out.update({f'{task}/{name}': v for name, v in values.items()})
+    return out
 
 # %% ../nbs/06_trainer.ipynb #347ebff9
 @patch
@@ -457,7 +479,7 @@ def train_step(self: GRPOTrainer) -> dict:
     "One GRPO step for the loop: its metrics, and its completions in `samples.jsonl` every `sample_every` steps."
     rec = self.step()
     if self.run and self.is_main and rec.step % self.config.sample_every == 0:
-        self.run.log('samples.jsonl', [{'step': rec.step, 'prompt': r['prompt'], 'completion': r['completion'],
+        self.run.log('samples.jsonl', [{'step': rec.step, 'task': r['task'], 'prompt': r['prompt'], 'completion': r['completion'],
                                         'reward': r['rewards']['total'], 'advantage': r['advantage'],
                                         'correct': r['correct']} for r in rec.rows])
     return rec.metrics

@@ -117,13 +117,17 @@ def zero_run(cfg: ZeroConfig, run: RunDir, resume: bool, progress: bool) -> dict
 def plot_heldout(runs: dict[str, list[dict]],  # run name -> periodic held-out rows (`heldout.jsonl`)
                  metrics: tuple[str, ...] = ('pass@1', 'cons@k'),
                  x: str = 'step'):
-    "Held-out accuracy over training (the paper's Figure 2), one line per run and metric."
+    "Held-out accuracy over training (the paper's Figure 2), one line per run (and task, when rows name several) and metric."
     import matplotlib.pyplot as plt
+    lines = {}  # (run, task) -> its rows; a run evaluated on several tasks has one row per task at each evaluation
+    for name, rows in runs.items():
+        tasks = list(dict.fromkeys(r.get('task') for r in rows))
+        for task in tasks: lines[name if len(tasks) == 1 else f'{name} · {task}'] = [r for r in rows if r.get('task') == task]
     fig, ax = plt.subplots(figsize=(6, 3.2))
-    for (name, rows), color in zip(runs.items(), plt.rcParams['axes.prop_cycle'].by_key()['color']):
+    for (label, rows), color in zip(lines.items(), plt.rcParams['axes.prop_cycle'].by_key()['color'] * 3):
         for metric, style in zip(metrics, ('-', '--', ':')):
             ax.plot([r[x] for r in rows], [100 * r[metric] for r in rows], style, color=color, marker='o', ms=3,
-                    label=f'{name}: {metric}')
+                    label=f'{label}: {metric}')
     ax.set_xlabel(x); ax.set_ylabel('held-out accuracy (%)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
     plt.close(fig)
     return fig
@@ -133,22 +137,34 @@ def length_growth(history: list[dict], key: str = 'length') -> dict:
     "Mean `key` around 10% of training (steps 5-15%) and over the last 10%, and their ratio (Figure 3 in one number)."
     n = len(history)
     early, late = slice(n // 20, max(n * 3 // 20, n // 20 + 1)), slice(n - max(n // 10, 1), n)
-    mean = lambda window: sum(h[key] for h in history[window]) / len(history[window])
+
+    def mean(window):  # steps where `key` is None (a task the step did not draw) do not count
+        values = [h[key] for h in history[window] if h.get(key) is not None]
+        return sum(values) / len(values) if values else None
     return {'at_10pct': mean(early), 'last_10pct': mean(late),
-            'ratio': mean(late) / mean(early) if mean(early) else None,  # a rate can start at 0 (e.g. verification)
+            'ratio': mean(late) / mean(early) if mean(early) and mean(late) is not None else None,  # a rate can start at 0
             'windows': (early, late)}  # which steps each mean covers, for `plot_length`
 
 
-def plot_length(history: list[dict], window: int = 10):
+def plot_length(history: list[dict], window: int = 10,
+                keys: tuple[str, ...] = ('length',),  # the columns to plot (e.g. per-task `countdown/length`)
+                ylabel: str = 'mean response length (tokens)'):
     "Mean response length over training steps (the paper's Figure 3), with `length_growth`'s two windows marked."
     import matplotlib.pyplot as plt
-    steps, lengths = [h['step'] for h in history], [h['length'] for h in history]
-    g = length_growth(history)
     fig, ax = plt.subplots(figsize=(6, 3.2))
-    ax.plot(steps, lengths, color='tab:blue', alpha=0.25, lw=1, label='per step')
-    ax.plot(steps, _smooth(lengths, window), color='tab:blue', label=f'{window}-step mean')
-    for w in g['windows']: ax.axvspan(steps[w][0], steps[w][-1], color='grey', alpha=0.15)
-    ax.set_title(f"last 10% / around 10%: {g['ratio']:.2f}x", fontsize=9)
-    ax.set_xlabel('step'); ax.set_ylabel('mean response length (tokens)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    ratios = []
+    for key, color in zip(keys, plt.rcParams['axes.prop_cycle'].by_key()['color']):
+        rows = [h for h in history if h.get(key) is not None]
+        steps, values = [h['step'] for h in rows], [h[key] for h in rows]
+        name = f'{key}: ' if len(keys) > 1 else ''
+        ax.plot(steps, values, color=color, alpha=0.25, lw=1, label=f'{name}per step')
+        ax.plot(steps, _smooth(values, window), color=color, label=f'{name}{window}-step mean')
+        ratio = length_growth(history, key)['ratio']
+        ratios.append(name + (f'{ratio:.2f}x' if ratio is not None else 'n/a'))
+    for w in length_growth(history)['windows']:
+        span = [h['step'] for h in history[w]]
+        ax.axvspan(span[0], span[-1], color='grey', alpha=0.15)
+    ax.set_title('last 10% / around 10%: ' + ', '.join(ratios), fontsize=9)
+    ax.set_xlabel('step'); ax.set_ylabel(ylabel); ax.grid(alpha=0.3); ax.legend(fontsize=7)
     plt.close(fig)
     return fig
