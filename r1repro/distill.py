@@ -22,7 +22,7 @@ from .rollouts import EvalConfig
 from .runfiles import RunDir, from_dict, read_json, write_json, write_jsonl
 from .tasks import train_problems
 from .trainer import GRPOConfig, GRPOTrainer
-from .zero import zero_grpo_config
+from .zero import ZERO_TASKS, zero_grpo_config
 
 # %% auto #0
 __all__ = ['KD_KINDS', 'kd_loss', 'kl_per_token', 'token_kl', 'check_same_vocab', 'KDTrainer', 'DistillConfig', 'run_distill',
@@ -117,7 +117,7 @@ class DistillConfig:
     kd_kind: str = 'forward'
     kd_temperature: float = 1.0
     rl: GRPOConfig = field(default_factory=lambda: zero_grpo_config(eval_every=0))  # its wall-time budget buys training only
-    eval: EvalConfig = field(default_factory=EvalConfig)  # every student, by the paper's protocol
+    eval: EvalConfig = field(default_factory=lambda: EvalConfig(task=ZERO_TASKS))  # every student, both reasoning tasks
 
     def validate(self) -> DistillConfig:
         for c in (self.rejection, self.sft, self.kd, self.rl, self.eval): c.validate()

@@ -26,8 +26,8 @@ __all__ = ['CorpusMix', 'textbook_mix', 'make_document', 'make_corpus', 'Pretrai
 @dataclass
 class CorpusMix:
     "What a pretraining corpus is made of."
-    tasks: dict = field(default_factory=lambda: {'arithmetic': 0.62, 'countdown': 0.12, 'facts': 0.14, 'statements': 0.12})
-    styles: dict = field(default_factory=lambda: {'guess': 0.60, 'step': 0.27, 'reflect': 0.13})
+    tasks: dict = field(default_factory=lambda: {'arithmetic': 0.50, 'countdown': 0.24, 'facts': 0.14, 'statements': 0.12})
+    styles: dict = field(default_factory=lambda: {'guess': 0.60, 'step': 0.32, 'reflect': 0.08})
     languages: dict = field(default_factory=lambda: {'en': 0.70, 'ru': 0.18, 'mixed': 0.12})
     slip_rate: float = 0.1  # share of step-by-step solutions with an unnoticed slip
     template: str = 'compact'
@@ -35,8 +35,8 @@ class CorpusMix:
 
 def textbook_mix() -> CorpusMix:
     "The first phase of pretraining: worked solutions only (no guesses), to learn the skills."
-    return CorpusMix(tasks={'arithmetic': 0.8, 'countdown': 0.08, 'statements': 0.12},
-                     styles={'step': 0.65, 'reflect': 0.35})
+    return CorpusMix(tasks={'arithmetic': 0.50, 'countdown': 0.38, 'statements': 0.12},
+                     styles={'step': 0.40, 'reflect': 0.60})
 
 
 def _pick(rng: random.Random, weights: dict) -> str:
@@ -60,7 +60,7 @@ def make_document(rng: random.Random, mix: CorpusMix, problems: dict[str, list[P
     n_parts = max(2, len(p.metadata.get('expression', 'x+y').replace('*', '+').split('+')))
     langs = ['en'] if lang == 'en' else ['ru'] if lang == 'ru' else ['en'] * rng.randint(1, n_parts - 1) + ['ru']
     if task == 'arithmetic': completion = arithmetic_solution(p, style, langs, rng, mix.slip_rate)
-    else: completion = countdown_solution(p, style, langs, rng)
+    else: completion, lang = countdown_solution(p, style, ['en'], rng), 'en'  # one language's verdict words (see below)
     return format_prompt(p, mix.template) + completion, {'task': task, 'style': style, 'lang': lang}
 
 
@@ -78,8 +78,8 @@ class PretrainConfig:
     preset: str = 'tiny'
     seed: int = 0
     steps: int = 1000
-    batch_size: int = 32
-    seq_len: int = 256
+    batch_size: int = 20
+    seq_len: int = 384  # longer rows than arithmetic needs, so more Countdown searches are read whole
     lr: float = 3e-3
     min_lr: float = 3e-4
     warmup: int = 40
@@ -139,7 +139,7 @@ def pretrain(cfg: PretrainConfig, out_dir: str | Path | None = None, progress: b
 def solution_style(completion: str) -> str:
     "'guess', 'reflect', 'step' or 'other', read off a completion's chain of thought."
     if f" {WORDS['en']['guess']}." in completion or f" {WORDS['ru']['guess']}." in completion: return 'guess'
-    if 'wait' in completion or 'стоп' in completion: return 'reflect'
+    if any(w in completion for w in ('wait', 'стоп', ' vs ', ' против ')): return 'reflect'  # a recheck, or a search's checks
     if any(ch.isdigit() for ch in completion.split('</think>')[0]): return 'step'
     return 'other'
 

@@ -22,7 +22,7 @@ from .rollouts import EvalConfig, evaluate_checkpoint
 from .runfiles import RunDir, read_json, read_jsonl, write_json, write_jsonl
 from .tasks import train_problems
 from .trainer import GRPOConfig, GRPOTrainer, plot_training
-from .zero import zero_grpo_config
+from .zero import ZERO_TASKS, ZeroConfig, zero_grpo_config
 
 # %% auto #0
 __all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
@@ -32,15 +32,15 @@ __all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R
 # %% ../nbs/10_r1.ipynb #32a9c396
 def stage2_grpo_config(**overrides) -> GRPOConfig:
     "Stage 2: R1-Zero's GRPO settings (a smaller learning rate and batch) plus the language-consistency reward."
-    return zero_grpo_config(**{'rewards': {'accuracy': 1.0, 'format': 0.5, 'language': 0.5}, 'max_new_tokens': 200,
-                               'lr': 5e-5, 'prompts_per_step': 8, **overrides})
+    return zero_grpo_config(**{'rewards': {'accuracy': 1.0, 'format': 0.5, 'language': 0.5}, 'lr': 5e-5,
+                               'prompts_per_step': 8, **overrides})
 
 
 def stage4_grpo_config(**overrides) -> GRPOConfig:
     "Stage 4: every task, rule rewards for reasoning, `concise` for look-up questions."
     return zero_grpo_config(**{'tasks': {'arithmetic': 0.6, 'countdown': 0.2, 'facts': 0.2},
                                'rewards': {'accuracy': 1.0, 'format': 0.5, 'language': 0.5, 'concise': 0.5},
-                               'max_new_tokens': 200, 'lr': 5e-5, 'prompts_per_step': 8, **overrides})
+                               'lr': 5e-5, 'prompts_per_step': 8, **overrides})
 
 
 @dataclass
@@ -48,7 +48,7 @@ class R1Config:
     "The whole R1 pipeline in miniature."
     base: str = 'tiny-base'  # shipped name, preset or checkpoint directory
     zero: GRPOConfig = field(default_factory=zero_grpo_config)  # R1-Zero from the same base, for comparison
-    zero_steps: int = 240  # (0: skip R1-Zero)
+    zero_steps: int = field(default_factory=lambda: ZeroConfig().steps)  # R1-Zero's own length (0: skip R1-Zero)
     cold_start_examples: int = 1000
     cold_start_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=1e-3))
     stage2: GRPOConfig = field(default_factory=stage2_grpo_config)
@@ -60,7 +60,7 @@ class R1Config:
     stage3_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=2, batch_size=16, lr=1e-3))
     stage4: GRPOConfig = field(default_factory=stage4_grpo_config)
     stage4_steps: int = 60
-    eval: EvalConfig = field(default_factory=EvalConfig)  # every checkpoint, by the paper's protocol
+    eval: EvalConfig = field(default_factory=lambda: EvalConfig(task=ZERO_TASKS))  # every checkpoint, both reasoning tasks
 
     def validate(self) -> R1Config:
         for c in (self.zero, self.cold_start_sft, self.stage2, self.rejection, self.stage3_sft, self.stage4, self.eval): c.validate()

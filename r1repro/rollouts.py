@@ -397,7 +397,7 @@ class EvalConfig:
     task: str | tuple[str, ...] = 'arithmetic'  # held-out set (`data/eval_{task}.jsonl`), or several: each is evaluated
     n: int | None = None  # only n problems per task, evenly spaced through its set so every level is in (None: all 256)
     k: int = 16  # samples per problem
-    max_new_tokens: int = 256
+    max_new_tokens: int = 448  # room for a Countdown search with its checks
     temperature: float = 0.6  # the paper's protocol: T 0.6, top-p 0.95
     top_p: float = 0.95
     seed: int = 0

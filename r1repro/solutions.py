@@ -11,9 +11,8 @@ from .tasks import SIGN_PATTERNS, Problem, knowledge_base, signed_expression
 
 # %% auto #0
 __all__ = ['WORDS', 'STYLES', 'digits_lowest_first', 'column_work', 'chain_steps', 'chain_working', 'check_sentence',
-           'inverse_check', 'checked_working', 'arithmetic_solution', 'random_expression', 'wrong_attempt',
-           'countdown_solution', 'fact_sentence', 'facts_solution', 'countdown_attempt', 'signed_countdown_solution',
-           'cold_start_solution']
+           'inverse_check', 'checked_working', 'arithmetic_solution', 'countdown_attempt', 'countdown_solution',
+           'fact_sentence', 'facts_solution', 'cold_start_solution']
 
 # %% ../nbs/00b_solutions.ipynb #18d2e80f
 WORDS = {
@@ -138,50 +137,6 @@ def arithmetic_solution(p: Problem,  # an arithmetic problem (its metadata holds
     lines, result = work(expression, langs, slip_at, fix=style == 'reflect', rng=rng)
     return f" <think> {' '.join(lines)} </think> <answer>{result}</answer>"
 
-# %% ../nbs/00b_solutions.ipynb #ec921eb0
-def random_expression(numbers: list[int], rng: random.Random) -> str:
-    "Some of `numbers` in a random order joined by random operators: what a Countdown guess looks like."
-    nums = numbers[:]
-    rng.shuffle(nums)
-    nums = nums[:rng.randint(2, len(nums))]
-    return ''.join(f'{x}{rng.choice("+-*")}' for x in nums[:-1]) + str(nums[-1])
-
-
-def wrong_attempt(numbers: list[int], rng: random.Random) -> str:
-    "A first try: one operation on two of the numbers, written before the solution that works."
-    a, b = rng.sample(numbers, 2)
-    return f'{a}+{b}={a + b}' if rng.random() < 0.5 else f'{a}*{b}={a * b}'
-
-
-def countdown_solution(p: Problem,  # a Countdown problem (its metadata holds `numbers`, `target` and `steps`)
-                       style: str,  # one of `STYLES`
-                       langs: list[str],  # the first language opens the solution, the last one checks it
-                       rng: random.Random) -> str:
-    "A completion for a Countdown problem in `style`."
-    if style not in STYLES: raise ValueError(f'unknown style {style!r}; expected one of {STYLES}')
-    w = WORDS[langs[-1]]
-    numbers, target, steps = p.metadata['numbers'], p.metadata['target'], p.metadata['steps']
-    if style == 'guess':
-        guess = p.answer if rng.random() < 0.1 else random_expression(numbers, rng)
-        return f" <think> {WORDS[langs[0]]['guess']}. </think> <answer>{guess}</answer>"
-    work = ', '.join(steps)
-    if style == 'reflect':
-        work = f"{wrong_attempt(numbers, rng)}, {WORDS[langs[0]]['no']}, {w['wait']} {work}"
-        work += '. ' + check_sentence(f'{p.answer}={target}', w)
-    return f' <think> {work}. </think> <answer>{p.answer}</answer>'
-
-
-def fact_sentence(name: str, attribute: str, value: str) -> str:
-    "A plain statement of one fact."
-    return {'city': f'{name} lives in {value}.', 'pet': f'{name} keeps a {value}.', 'color': f'{name} likes {value}.'}[attribute]
-
-
-def facts_solution(p: Problem, langs: list[str]) -> str:
-    "A completion for a facts question: recall, then answer."
-    kb, name = knowledge_base(), p.metadata['name']
-    said = ' '.join(fact_sentence(name, a, kb[name][a]) for a in p.metadata['attributes'])
-    return f" <think> {WORDS[langs[0]]['recall']} {said} </think> <answer>{p.answer}</answer>"
-
 # %% ../nbs/00b_solutions.ipynb #d02e2b7d
 def countdown_attempt(numbers: list[int],  # the three numbers, in the order given
                       pattern: str,  # one of `SIGN_PATTERNS`
@@ -194,11 +149,11 @@ def countdown_attempt(numbers: list[int],  # the three numbers, in the order giv
     return f"{expression} {WORDS[langs[0]]['make']} {target}: {' '.join(lines)}", value
 
 # %% ../nbs/00b_solutions.ipynb #edc81dd7
-def signed_countdown_solution(p: Problem,  # a signed Countdown problem (`make_signed_countdown`)
-                              style: str,  # one of `STYLES`
-                              langs: list[str],  # the language of each operation; the last one also checks
-                              rng: random.Random) -> str:
-    "A completion for a signed Countdown problem in `style`: a guess, one attempt, or a search that checks each attempt."
+def countdown_solution(p: Problem,  # a Countdown problem (`make_countdown`)
+                       style: str,  # one of `STYLES`
+                       langs: list[str],  # the language of each operation; the last one also checks
+                       rng: random.Random) -> str:
+    "A completion for a Countdown problem in `style`: a guess, one attempt, or a search that checks each attempt."
     if style not in STYLES: raise ValueError(f'unknown style {style!r}; expected one of {STYLES}')
     numbers, target, w = p.metadata['numbers'], p.metadata['target'], WORDS[langs[-1]]
     if style == 'guess':
@@ -216,6 +171,18 @@ def signed_countdown_solution(p: Problem,  # a signed Countdown problem (`make_s
         if hit: break
     return f" <think> {' '.join(tries)} </think> <answer>{signed_expression(numbers, pattern)}</answer>"
 
+# %% ../nbs/00b_solutions.ipynb #c1a2cd32
+def fact_sentence(name: str, attribute: str, value: str) -> str:
+    "A plain statement of one fact."
+    return {'city': f'{name} lives in {value}.', 'pet': f'{name} keeps a {value}.', 'color': f'{name} likes {value}.'}[attribute]
+
+
+def facts_solution(p: Problem, langs: list[str]) -> str:
+    "A completion for a facts question: recall, then answer."
+    kb, name = knowledge_base(), p.metadata['name']
+    said = ' '.join(fact_sentence(name, a, kb[name][a]) for a in p.metadata['attributes'])
+    return f" <think> {WORDS[langs[0]]['recall']} {said} </think> <answer>{p.answer}</answer>"
+
 # %% ../nbs/00b_solutions.ipynb #878597b2
 def cold_start_solution(p: Problem) -> str:
     "A long, readable, single-language chain of thought for `p`: the working, a check, then a summary."
@@ -225,8 +192,9 @@ def cold_start_solution(p: Problem) -> str:
         lines, result = checked_working(expression, ['en'])
         lines.append(f'summary: {expression}={result}.')
         return f" <think> {' '.join(lines)} </think> <answer>{result}</answer>"
-    if p.task == 'countdown':
-        target = p.metadata['target']
-        return (f" <think> {', '.join(p.metadata['steps'])}. {check_sentence(f'{p.answer}={target}', w)}. "
-                f"summary: {p.answer}={target}. </think> <answer>{p.answer}</answer>")
+    if p.task == 'countdown':  # the search, then the expression it found and the target
+        search = countdown_solution(p, 'reflect', ['en'], random.Random(0))  # the search draws nothing at random
+        think, answer = search.split(' </think> ')
+        expression = answer.removeprefix('<answer>').removesuffix('</answer>')
+        return f"{think} summary: {expression}={p.metadata['target']}. </think> {answer}"
     raise ValueError(f'no cold-start solution for task {p.task!r}')

@@ -17,13 +17,12 @@ from .runfiles import read_jsonl, write_jsonl
 
 # %% auto #0
 __all__ = ['TASKS', 'REASONING_TASKS', 'ARITHMETIC_LEVELS', 'MAX_EXPRESSION_CHARS', 'COUNTDOWN_LEVELS', 'SIGN_PATTERNS',
-           'SIGNED_RANGES', 'FACT_ATTRIBUTES', 'FACT_QUESTIONS', 'R1_ZERO_TEMPLATE', 'COMPACT_TEMPLATE', 'TEMPLATES',
-           'R1_SYSTEM_PROMPT', 'EVAL_SEED', 'EVAL_SIZE', 'Problem', 'make_arithmetic', 'ExpressionError',
-           'parse_expression', 'evaluate_expression', 'make_countdown', 'countdown_mistake', 'countdown_check',
-           'uses_given_numbers', 'signed_expression', 'signed_value', 'make_signed_countdown', 'knowledge_base',
-           'make_facts', 'max_difficulty', 'check_task', 'generate', 'problem_columns', 'format_prompt', 'chat_prompt',
-           'data_dir', 'eval_path', 'make_eval_set', 'make_eval_sets', 'load_eval_set', 'canonical_key', 'eval_keys',
-           'eval_canonical_keys', 'train_problems']
+           'FACT_ATTRIBUTES', 'FACT_QUESTIONS', 'R1_ZERO_TEMPLATE', 'COMPACT_TEMPLATE', 'TEMPLATES', 'R1_SYSTEM_PROMPT',
+           'EVAL_SEED', 'EVAL_SIZE', 'Problem', 'make_arithmetic', 'ExpressionError', 'parse_expression',
+           'evaluate_expression', 'signed_expression', 'signed_value', 'make_countdown', 'countdown_mistake',
+           'countdown_check', 'uses_given_numbers', 'knowledge_base', 'make_facts', 'max_difficulty', 'check_task',
+           'generate', 'problem_columns', 'format_prompt', 'chat_prompt', 'data_dir', 'eval_path', 'make_eval_set',
+           'make_eval_sets', 'load_eval_set', 'canonical_key', 'eval_keys', 'eval_canonical_keys', 'train_problems']
 
 # %% ../nbs/00_tasks.ipynb #0694887a
 TASKS = ('arithmetic', 'countdown', 'facts')  # every task family, in reading order
@@ -144,39 +143,39 @@ def evaluate_expression(expr: str) -> Fraction:
     return parse_expression(expr)[0]
 
 # %% ../nbs/00_tasks.ipynb #9d59a5e0
-# level -> (how many numbers, largest number, largest target)
-COUNTDOWN_LEVELS = {1: (3, 9, 50), 2: (3, 20, 100), 3: (4, 25, 100), 4: (4, 50, 250)}
+COUNTDOWN_LEVELS = {1: {'a': (12, 40), 'b': (2, 20), 'c': (2, 20)}}  # one level; inclusive ranges, and b + c <= a
+SIGN_PATTERNS = ('++', '+-', '-+', '--')  # the order a search tries them in
 
 
-def _combine(rng: random.Random, numbers: list[int]) -> tuple[int, str, list[str]]:
-    "Fold numbers into one expression with random ops, keeping every intermediate result a positive integer."
-    items = [(x, str(x), 3) for x in numbers]  # (value, text, precedence: 3 number, 2 product, 1 sum)
-    steps = []  # the same computation, one operation at a time: ["3*7=21", "21+25=46"]
-    def wrap(text, prec, need): return f'({text})' if prec < need else text
-    while len(items) > 1:
-        (a, ea, pa), (b, eb, pb) = items.pop(rng.randrange(len(items))), items.pop(rng.randrange(len(items)))
-        options = [(a + b, f'{ea}+{eb}', 1, f'{a}+{b}'), (a * b, f'{wrap(ea, pa, 2)}*{wrap(eb, pb, 2)}', 2, f'{a}*{b}')]
-        if a > b: options.append((a - b, f'{ea}-{wrap(eb, pb, 2)}', 1, f'{a}-{b}'))
-        if b > 1 and a % b == 0: options.append((a // b, f'{wrap(ea, pa, 2)}/{wrap(eb, pb, 3)}', 2, f'{a}/{b}'))
-        value, text, prec, step = rng.choice(options)
-        steps.append(f'{step}={value}')
-        items.append((value, text, prec))
-    return items[0][0], items[0][1], steps
+def signed_expression(numbers: list[int],  # the three numbers, in the order given
+                      pattern: str,  # two signs, one of `SIGN_PATTERNS`
+                      ) -> str:
+    "`[25, 7, 3]`, `'+-'` -> `'25+7-3'`."
+    if pattern not in SIGN_PATTERNS: raise ValueError(f'unknown sign pattern {pattern!r}; expected one of {SIGN_PATTERNS}')
+    if len(numbers) != 3: raise ValueError(f'the signed game takes three numbers, got {numbers}')
+    a, b, c = numbers
+    return f'{a}{pattern[0]}{b}{pattern[1]}{c}'
 
 
-def make_countdown(rng: random.Random, difficulty: int) -> Problem:
-    "One Countdown problem: reach a target from 3-4 numbers, each used at most once."
-    n, largest, max_target = COUNTDOWN_LEVELS[difficulty]
+def signed_value(numbers: list[int], pattern: str) -> int:
+    "The value of `signed_expression(numbers, pattern)`."
+    return int(evaluate_expression(signed_expression(numbers, pattern)))
+
+
+def make_countdown(rng: random.Random, difficulty: int = 1) -> Problem:
+    "One Countdown problem: reach the target from three numbers, in their order, with `+` or `-` between them."
+    if difficulty not in COUNTDOWN_LEVELS: raise ValueError(f'Countdown has one level (1), got {difficulty}')
+    ranges = COUNTDOWN_LEVELS[difficulty]
     while True:
-        numbers = [rng.randint(1, largest) for _ in range(n)]
-        target, expr, steps = _combine(rng, numbers)
-        if 1 <= target <= max_target and target not in numbers: break
-    value, used = parse_expression(expr)
-    assert value == target and sorted(used) == sorted(numbers), (expr, target, numbers)
+        numbers = [rng.randint(*ranges[k]) for k in 'abc']
+        if numbers[1] + numbers[2] > numbers[0]: continue
+        pattern = rng.choice(SIGN_PATTERNS)
+        target = signed_value(numbers, pattern)
+        if target >= 1 and target not in numbers: break
     shown = ', '.join(map(str, numbers))
-    return Problem(prompt=f'Use {shown} to make {target}.', answer=expr, task='countdown', difficulty=difficulty,
-                   key=f"countdown:{','.join(map(str, sorted(numbers)))}={target}",
-                   metadata={'numbers': numbers, 'target': target, 'steps': steps})
+    return Problem(prompt=f'Use {shown} to make {target}.', answer=signed_expression(numbers, pattern), task='countdown',
+                   difficulty=difficulty, key=f"countdown:{','.join(map(str, sorted(numbers)))}={target}",
+                   metadata={'numbers': numbers, 'target': target})
 
 # %% ../nbs/00_tasks.ipynb #9262951c
 def countdown_mistake(expression: str,  # the answer: an expression, or `expression = target`
@@ -208,44 +207,6 @@ def uses_given_numbers(used: list[int], numbers: list[int]) -> bool:
         if x not in pool: return False  # not given, or used more often than given
         pool.remove(x)
     return True
-
-# %% ../nbs/00_tasks.ipynb #7cd0b5c7
-SIGN_PATTERNS = ('++', '+-', '-+', '--')  # the order a search tries them in
-SIGNED_RANGES = {'a': (12, 40), 'b': (2, 20), 'c': (2, 20)}  # inclusive; b + c <= a keeps every pattern above zero
-
-
-def signed_expression(numbers: list[int],  # the three numbers, in the order given
-                      pattern: str,  # two signs, one of `SIGN_PATTERNS`
-                      ) -> str:
-    "`[25, 7, 3]`, `'+-'` -> `'25+7-3'`."
-    if pattern not in SIGN_PATTERNS: raise ValueError(f'unknown sign pattern {pattern!r}; expected one of {SIGN_PATTERNS}')
-    if len(numbers) != 3: raise ValueError(f'the signed game takes three numbers, got {numbers}')
-    a, b, c = numbers
-    return f'{a}{pattern[0]}{b}{pattern[1]}{c}'
-
-
-def signed_value(numbers: list[int], pattern: str) -> int:
-    "The value of `signed_expression(numbers, pattern)`."
-    return int(evaluate_expression(signed_expression(numbers, pattern)))
-
-
-def make_signed_countdown(rng: random.Random, difficulty: int = 1) -> Problem:
-    "One signed Countdown problem: reach the target from three numbers, in their order, with `+` or `-` between them."
-    if difficulty != 1: raise ValueError(f'the signed game has one level (1), got {difficulty}')
-    while True:
-        numbers = [rng.randint(*SIGNED_RANGES[k]) for k in 'abc']
-        if numbers[1] + numbers[2] > numbers[0]: continue
-        pattern = rng.choice(SIGN_PATTERNS)
-        target = signed_value(numbers, pattern)
-        if target >= 1 and target not in numbers: break
-    expr = signed_expression(numbers, pattern)
-    a, b, c = numbers
-    middle = signed_value([a, b, 0], pattern[0] + '+')
-    steps = [f'{a}{pattern[0]}{b}={middle}', f'{middle}{pattern[1]}{c}={target}']
-    shown = ', '.join(map(str, numbers))
-    return Problem(prompt=f'Use {shown} to make {target}.', answer=expr, task='countdown', difficulty=1,
-                   key=f"countdown:{','.join(map(str, sorted(numbers)))}={target}",
-                   metadata={'numbers': numbers, 'target': target, 'steps': steps})
 
 # %% ../nbs/00_tasks.ipynb #19ad6b74
 FACT_ATTRIBUTES = {
