@@ -132,6 +132,7 @@ def _cmd_r1(args) -> int:
     res = run_r1(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite)
     print(f"\nDeepSeek-R1 in miniature: {res['total_seconds'] / 60:.1f} min; run directory {res['run_dir']}")
     print(res['table'])
+    print('\nby task:\n' + res['task_table'])
     c = res['cold_start']
     if 'language_reward_cost_points' in c: print(f"accuracy cost of the language reward: {c['language_reward_cost_points']:+.1f} points of pass@1")
     return 0
@@ -150,7 +151,9 @@ def _cmd_distill(args) -> int:
     print(f"\nDistillation into {cfg.student}: run directory {res['run_dir']}")
     print(res['table'])
     print(f"\nwall time (s): {res['seconds']}")
-    print(f"student distilled by SFT minus RL-only student: {res['sft_minus_rl_points']:+.1f} points of pass@1")
+    print('\nby task:\n' + res['task_table'])
+    for name, r in res['rl_checkpoints'].items():
+        print(f"student distilled by SFT minus {name}: {r['sft_minus_rl_points']:+.1f} points of pass@1")
     return 0
 
 # %% ../nbs/90_cli.ipynb #f54c64f4

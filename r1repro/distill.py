@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from .evaluate import plot_summary, summarize, summary_table
-from .model import load_model
+from .model import load_model, save_checkpoint
 from .r1 import evaluate_run
 from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_examples, non_reasoning_examples,
                                rejection_sample)
@@ -109,7 +109,7 @@ class DistillConfig:
     "Distillation of the R1 model into a smaller student, and the RL-only baseline."
     teacher: str = 'runs/r1/stage4/checkpoint'  # the final R1 checkpoint (`r1repro r1`)
     student: str = 'student-base'
-    prompts: dict = field(default_factory=lambda: {'arithmetic': 640, 'countdown': 128})
+    prompts: dict = field(default_factory=lambda: {'arithmetic': 384, 'countdown': 384})  # R1-Zero's half and half
     rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4, seed=1))
     non_reasoning_examples: int = 100
     sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=2e-3))
@@ -117,12 +117,15 @@ class DistillConfig:
     kd_kind: str = 'forward'
     kd_temperature: float = 1.0
     rl: GRPOConfig = field(default_factory=lambda: zero_grpo_config(eval_every=0))  # its wall-time budget buys training only
+    rl_time: list = field(default_factory=lambda: [1, 3])  # the RL-only student's budgets, in multiples of (a)'s wall time
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(task=ZERO_TASKS))  # every student, both reasoning tasks
 
     def validate(self) -> DistillConfig:
         for c in (self.rejection, self.sft, self.kd, self.rl, self.eval): c.validate()
         if self.kd_kind not in KD_KINDS: raise ValueError(f'unknown kd_kind {self.kd_kind!r}; expected one of {KD_KINDS}')
         if self.kd_temperature <= 0: raise ValueError(f'kd_temperature must be > 0, got {self.kd_temperature}')
+        if not self.rl_time or any(t <= 0 for t in self.rl_time):
+            raise ValueError(f'rl_time must list positive multiples of the distillation time, got {self.rl_time}')
         return self
 
 # %% ../nbs/11_distill.ipynb #19a3804b
@@ -170,24 +173,39 @@ def distill_students(cfg: DistillConfig, run_dir: Path, progress: bool = True) -
         seconds['student KD'] = round(time.time() - t0, 1)
     budget = seconds['teacher sampling'] + seconds['student SFT']
     rl = GRPOTrainer(*load_model(cfg.student), cfg.rl, run_dir=run_dir / 'student_rl')
-    rl.train(max_seconds=budget, progress=progress)  # whole steps until the budget is spent
-    seconds['student RL-only'] = round(budget, 1)
+    rl_checkpoints, spent = {}, 0.0  # one RL run; at each budget its weights are copied out, and it trains on
+    for times in sorted(cfg.rl_time):
+        t0 = time.time()
+        rl.train(max_seconds=times * budget - spent, progress=progress)  # whole steps until the budget is spent
+        spent += time.time() - t0
+        out = run_dir / f'student_rl_{times:g}x'
+        save_checkpoint(rl.model, rl.tokenizer, out / 'checkpoint', extra={'step': rl.step_count})
+        name = f'student RL-only ({rl.step_count} steps)' if times == 1 else f'student RL-only, {times:g}× time ({rl.step_count} steps)'
+        rl_checkpoints[name] = {'times': times, 'steps': rl.step_count, 'seconds': round(spent, 1), 'dir': out.name}
+        seconds[f'student RL-only, {times:g}×'] = round(spent, 1)
     ev = lambda model, out: evaluate_run(model, cfg, run_dir / out, progress)
-    evals['student base'] = ev(cfg.student, 'eval_student_base.jsonl')
-    evals['student distilled (SFT)'] = ev(run_dir / 'student_sft' / 'checkpoint', 'student_sft/eval.jsonl')
-    if kd_ok: evals[f'student distilled (KD, {cfg.kd_kind})'] = ev(run_dir / 'student_kd' / 'checkpoint', 'student_kd/eval.jsonl')
-    evals[f'student RL-only ({len(rl.history)} steps)'] = ev(run_dir / 'student_rl' / 'checkpoint', 'student_rl/eval.jsonl')
-    summaries = {k: summarize(v, k=cfg.eval.k) for k, v in evals.items()}
+    eval_files = {'student base': 'eval_student_base.jsonl', 'student distilled (SFT)': 'student_sft/eval.jsonl'}
+    if kd_ok: eval_files[f'student distilled (KD, {cfg.kd_kind})'] = 'student_kd/eval.jsonl'
+    eval_files |= {name: f"{r['dir']}/eval.jsonl" for name, r in rl_checkpoints.items()}
+    for name, out in eval_files.items():
+        evals[name] = ev(cfg.student if name == 'student base' else Path(run_dir / out).parent / 'checkpoint', out)
+    summaries = {k: summarize(v, k=cfg.eval.k) for k, v in evals.items()}  # both held-out sets pooled
+    by_task = {task: {k: summarize([r for r in v if r['task'] == task], k=cfg.eval.k) for k, v in evals.items()}
+               for task in cfg.eval.tasks}
     # the R1 rows, when the teacher comes from an `r1repro r1` run directory
     r1_results = Path(cfg.teacher).parent.parent / 'results.json'
     r1_rows = read_json(r1_results)['summaries'] if r1_results.exists() else {}
     table = summary_table({**r1_rows, **summaries})
-    sft_pass, rl_pass = summaries['student distilled (SFT)']['pass@1']['value'], list(summaries.values())[-1]['pass@1']['value']
-    res = {'table': table, 'summaries': summaries, 'seconds': seconds, 'rl_steps': len(rl.history),
-           'sft_minus_rl_points': 100 * (sft_pass - rl_pass), 'torch_threads': torch.get_num_threads(),
-           'run_dir': str(run_dir)}
+    sft_pass = summaries['student distilled (SFT)']['pass@1']['value']
+    for name, r in rl_checkpoints.items(): r['sft_minus_rl_points'] = 100 * (sft_pass - summaries[name]['pass@1']['value'])
+    equal = next(r for r in rl_checkpoints.values() if r['times'] == min(cfg.rl_time))  # the equal-time control (1×)
+    res = {'table': table, 'task_table': summary_table({f'{name} · {task}': s for task, rows in by_task.items()
+                                                        for name, s in rows.items()}),
+           'summaries': summaries, 'by_task': by_task, 'seconds': seconds, 'rl_checkpoints': rl_checkpoints,
+           'rl_steps': equal['steps'], 'sft_minus_rl_points': equal['sft_minus_rl_points'], 'eval_files': eval_files,
+           'torch_threads': torch.get_num_threads(), 'run_dir': str(run_dir)}
     (run_dir / 'plots').mkdir(exist_ok=True)
     plot_summary(summaries).savefig(run_dir / 'plots' / 'students.png', dpi=110, bbox_inches='tight')
-    (run_dir / 'results.md').write_text(table + '\n')
+    (run_dir / 'results.md').write_text(table + '\n\nBy task:\n\n' + res['task_table'] + '\n')
     write_json(res, run_dir / 'results.json')
     return res

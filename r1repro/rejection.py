@@ -30,8 +30,8 @@ class RejectionConfig:
     k: int = 8  # samples per prompt
     temperature: float = 0.8
     top_p: float = 0.95
-    max_new_tokens: int = 256  # sampling limit
-    max_tokens: int = 200  # keep only completions at most this long
+    max_new_tokens: int = 448  # sampling limit (the evaluation's, room for a Countdown search)
+    max_tokens: int = 400  # keep only completions at most this long
     min_language_share: float = 1.0  # share of think-words in `script` required (1.0: a single language)
     script: str = 'latin'
     similarity: float = 0.8  # n-gram Jaccard above which two completions are duplicates

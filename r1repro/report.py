@@ -5,17 +5,23 @@
 # %% ../nbs/12_report.ipynb #0f7f6fa9
 from __future__ import annotations
 
+import operator
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from .evaluate import attempt_count, revision_table
 from .pretrain import style_table
 from .runfiles import read_json, read_jsonl, write_json, write_text_atomic
 from .tasks import ARITHMETIC_LEVELS, data_dir
 
 # %% auto #0
-__all__ = ['LEVEL_NAMES', 'CURVE_KEYS', 'level_table', 'eval_breakdown', 'training_curve', 'collect_r1', 'collect_distill',
-           'results_dir', 'save_results', 'load_results', 'pct', 'points', 'overlap', 'compare', 'behaviour_change',
-           'zero_block', 'r1_block', 'data_block', 'readme_blocks', 'render_readme', 'stale_blocks', 'update_readme']
+__all__ = ['LEVEL_NAMES', 'CURVE_KEYS', 'TASK_CURVE_KEYS', 'OPS', 'level_table', 'checking_table', 'eval_breakdown',
+           'training_curve', 'collect_r1', 'collect_distill', 'results_dir', 'save_results', 'load_results', 'pct',
+           'points', 'overlap', 'compare', 'behaviour_change', 'Condition', 'verdict', 'run_tables', 'run_named',
+           'findings', 'findings_table', 'zero_block', 'r1_block', 'data_block', 'readme_blocks', 'render_readme',
+           'stale_blocks', 'update_readme']
 
 # %% ../nbs/12_report.ipynb #88907d0e
 LEVEL_NAMES = {1: 'addition', 2: 'subtraction', 3: 'multiplication', 4: 'three-number chains'}
@@ -30,22 +36,39 @@ def level_table(rows: list[dict]) -> dict[str, float]:
     return {LEVEL_NAMES[d]: sum(v) / len(v) for d, v in sorted(by_level.items())}
 
 
+def checking_table(rows: list[dict]) -> dict[str, dict]:
+    "Per task: verification, revised (share, and accuracy), right/wrong after revision, attempts per response."
+    out = {}
+    for task in sorted({r['task'] for r in rows}):
+        mine = [r for r in rows if r['task'] == task]
+        t = revision_table(mine)
+        out[task] = {'verification': t['verification'], 'revised': t['revised']['share'],
+                     'revised_accuracy': t['revised']['accuracy'], 'right_after_revision': t['right_after_revision'],
+                     'wrong_after_revision': t['wrong_after_revision'],
+                     'attempts': sum(attempt_count(r['completion']) for r in mine) / len(mine)}
+    return out
+
+
 def eval_breakdown(rows: list[dict]) -> dict:
-    "Accuracy by level and share/accuracy by solution style (guess, step, reflect) of a results table."
-    return {'levels': level_table(rows), 'styles': style_table(rows)}
+    "Accuracy by level, share/accuracy by solution style (guess, step, reflect), and each task's checking."
+    return {'levels': level_table(rows), 'styles': style_table(rows), 'checking': checking_table(rows)}
 
 # %% ../nbs/12_report.ipynb #196a840d
-CURVE_KEYS = ('step', 'pass_rate', 'length', 'reflection', 'language_mixing', 'entropy', 'reward_total_std', 'clip_ratio')
+CURVE_KEYS = ('step', 'pass_rate', 'length', 'reflection', 'verification', 'truncated', 'language_mixing', 'entropy',
+              'reward_total_std', 'clip_ratio')
+TASK_CURVE_KEYS = ('pass_rate', 'length', 'verification', 'revised', 'attempts', 'truncated')  # kept as `{task}/{key}`
 
 
 def training_curve(history: list[dict], keys: tuple[str, ...] = CURVE_KEYS) -> list[dict]:
-    "The columns `keys` of a metrics log, rounded, with `minutes`: the training time up to the end of each step."
+    "The columns `keys` (and each task's `TASK_CURVE_KEYS`) of a metrics log, rounded, with `minutes` of training."
     out, seconds = [], 0.0
+    keep = lambda k: k in keys or ('/' in k and k.split('/')[-1] in TASK_CURVE_KEYS)
     for h in history:
         seconds += sum(h.get(k) or 0 for k in ('seconds_sample', 'seconds_score', 'seconds_update'))
-        out.append({k: (round(h[k], 4) if isinstance(h[k], float) else h[k]) for k in keys if k in h} |
+        out.append({k: (round(v, 4) if isinstance(v, float) else v) for k, v in h.items() if keep(k)} |
                    {'minutes': round(seconds / 60, 3)})
     return out
+
 
 # %% ../nbs/12_report.ipynb #6d4a00b1
 def _eval_files(run_dir: Path, names: dict[str, str]) -> dict[str, Path]:
@@ -71,9 +94,7 @@ def collect_distill(run_dir: str | Path = 'runs/distill') -> dict:
     "A finished `r1repro distill` run: its results, accuracy by level and style per student, the teacher samples' cost."
     run_dir = Path(run_dir)
     res = read_json(run_dir / 'results.json')
-    files = {'student base': run_dir / 'eval_student_base.jsonl', 'student distilled (SFT)': run_dir / 'student_sft/eval.jsonl',
-             'student distilled (KD, forward)': run_dir / 'student_kd/eval.jsonl'}
-    files |= {row: run_dir / 'student_rl/eval.jsonl' for row in res['summaries'] if row.startswith('student RL-only')}
+    files = {row: run_dir / path for row, path in res['eval_files'].items()}  # every student's evaluation
     res['breakdown'] = {row: eval_breakdown(read_jsonl(p)) for row, p in files.items() if p.exists()}
     res['curves'] = {'student_rl': training_curve(read_jsonl(run_dir / 'student_rl' / 'metrics.jsonl'))}
     res['teacher_samples'] = read_json(run_dir / 'teacher_samples_summary.json')
@@ -132,6 +153,139 @@ def behaviour_change(before: float, after: float) -> str:
     if after < before / 2: return 'recedes'
     return 'barely changes'
 
+# %% ../nbs/12_report.ipynb #efa9345f
+OPS = {'>=': operator.ge, '>': operator.gt, '<': operator.lt, '<=': operator.le}
+
+
+@dataclass
+class Condition:
+    "One measured quantity against a threshold: the rule of a verdict, in code."
+    label: str  # what is measured, in words
+    value: Callable[[], float | None]  # reads it from the committed results
+    op: str  # a key of `OPS`
+    threshold: float
+    unit: str = 'points'  # 'points' (a difference of fractions), '%' (a fraction), '×' (a ratio), 'steps'
+
+    def measured(self) -> float | None:
+        try: v = self.value()
+        except (ZeroDivisionError, TypeError): return None  # a ratio over zero, a missing number
+        return v if v is not None and v == v else None  # NaN counts as missing
+
+    def holds(self) -> bool:
+        v = self.measured()
+        return v is not None and OPS[self.op](v, self.threshold)
+
+    def show(self, x: float | None) -> str:
+        if x is None: return 'n/a'
+        if self.unit == 'points': return f'{100 * x:+.1f} points'
+        if self.unit == '%': return f'{100 * x:.1f}%'
+        if self.unit == '×': return f'{x:.2f}×'
+        return f'{x:.0f} {self.unit}'
+
+    def __str__(self) -> str:
+        mark = '✓' if self.holds() else '✗'
+        threshold = self.show(self.threshold).replace('+', '') if self.unit != 'points' else f'{100 * self.threshold:g} points'
+        return f'{self.label} = {self.show(self.measured())} ({self.op} {threshold} {mark})'
+
+
+def verdict(*conditions: Condition) -> tuple[str, str]:
+    "'met' when every condition holds, else 'not met'; and the measured values with their rules."
+    return ('met' if all(c.holds() for c in conditions) else 'not met'), '; '.join(map(str, conditions))
+
+
+# %% ../nbs/12_report.ipynb #3029b914
+def run_tables(r1: dict, distill: dict) -> tuple[dict, dict]:
+    "Every run's summary with both tasks pooled, and each task's: `(runs, by_task)`."
+    runs = {**r1['summaries'], **distill['summaries']}
+    return runs, {task: {**r1['by_task'][task], **distill['by_task'][task]} for task in r1['by_task']}
+
+
+def run_named(runs: dict, prefix: str) -> str:
+    "The one run whose name starts with `prefix` (the RL-only students' names carry their step counts)."
+    found = [name for name in runs if name.startswith(prefix)]
+    if len(found) != 1: raise KeyError(f'expected one run named {prefix!r}..., found {found} among {list(runs)}')
+    return found[0]
+
+
+def findings(r1: dict | None = None, distill: dict | None = None) -> dict[str, dict]:
+    "Each measured finding: what the paper reports (`paper`) and the conditions that judge ours (`conditions`)."
+    from r1repro.zero import length_growth
+    r1, distill = r1 or load_results('r1'), distill or load_results('distill')
+    runs, by_task = run_tables(r1, distill)
+    metric = lambda run, name, task=None: ((runs if task is None else by_task[task])[run][name]['value'])
+    checking = lambda run, task, name: r1['breakdown'][run]['checking'][task][name]
+    diff = lambda a, b: (lambda: metric(*a) - metric(*b))  # read when judged
+    zero_curve = lambda task: [r for r in r1['heldout']['zero'] if r['task'] == task]  # the periodic evaluation
+    rl_only, rl_long = run_named(runs, 'student RL-only ('), run_named(runs, 'student RL-only, ')
+    Z, B, S4, SFT, K = 'R1-Zero', 'base', 'R1 stage 4 (all-scenario RL)', 'student distilled (SFT)', runs['R1-Zero']['k']
+    verify = lambda run: checking(run, 'countdown', 'verification')
+    return {
+        'accuracy rises': {'paper': 'R1-Zero, AIME 2024 pass@1 15.6% → 71.0% (Figure 2)', 'conditions': [
+            Condition('base pass@1 on arithmetic', lambda: metric(B, 'pass@1', 'arithmetic'), '<=', 0.30, '%'),
+            Condition('R1-Zero pass@1 on arithmetic', lambda: metric(Z, 'pass@1', 'arithmetic'), '>=', 0.75, '%'),
+            Condition('R1-Zero pass@1 − base pass@1 on Countdown',
+                      lambda: metric(Z, 'pass@1', 'countdown') - metric(B, 'pass@1', 'countdown'), '>=', 0.30),
+            *(Condition(f'held-out pass@1 on {task} during RL, last periodic evaluation − first',
+                        lambda task=task: zero_curve(task)[-1]['pass@1'] - zero_curve(task)[0]['pass@1'], '>=', 0.20)
+              for task in r1['by_task'])]},
+        'voting helps': {'paper': 'R1-Zero, AIME cons@64 86.7% against pass@1 71.0% (Table 2)', 'conditions': [
+            Condition(f'R1-Zero cons@{K} − pass@1 on {task}',
+                      lambda task=task: metric(Z, 'cons@k', task) - metric(Z, 'pass@1', task), '>=', 0.08)
+            for task in r1['by_task']]},
+        'thinking grows': {'paper': 'the mean response length on the training set grows steadily during RL (Figure 3)',
+                           'conditions': [
+            Condition('training length, last 10% of steps / around 10% (`zero.length_growth`)',
+                      lambda: length_growth(r1['curves']['zero'])['ratio'], '>=', 1.3, '×')]},
+        'reflection emerges': {'paper': 'reflection on earlier steps appears by itself during RL: the "aha moment" '
+                                        '(Table 3)', 'conditions': [
+            Condition('Countdown responses that verify, R1-Zero / base', lambda: verify(Z) / verify(B), '>=', 3, '×'),
+            Condition('Countdown responses that verify, R1-Zero', lambda: verify(Z), '>=', 0.25, '%'),
+            Condition('Countdown verification in training, last 10% of steps / around 10%',
+                      lambda: length_growth(r1['curves']['zero'], key='countdown/verification')['ratio'], '>=', 2, '×'),
+            Condition('R1-Zero responses revised after a failed check that end right (Countdown)',
+                      lambda: checking(Z, 'countdown', 'revised_accuracy'), '>=', 0.50, '%')]},
+        'alternatives explored': {'paper': 'exploring alternative approaches arises by itself during RL (§2.2.4)',
+                                  'conditions': [
+            Condition('Countdown attempts per response, R1-Zero / base',
+                      lambda: checking(Z, 'countdown', 'attempts') / checking(B, 'countdown', 'attempts'), '>=', 1.5, '×')]},
+        'R1-Zero mixes languages': {'paper': 'R1-Zero reads poorly and mixes languages (§2.2.4)', 'conditions': [
+            Condition('R1-Zero language mixing', lambda: metric(Z, 'language_mixing'), '>=', 0.02, '%')]},
+        'cold start gets there faster': {'paper': 'the cold start converges faster and reads better than R1-Zero (§2.3.1)',
+                                         'conditions': [
+            Condition('cold start pass@1 − R1-Zero pass@1', diff(('cold start (stage 1)', 'pass@1'), (Z, 'pass@1')), '>=', 0),
+            Condition("cold start's training minutes / R1-Zero's", lambda: r1['seconds']['stage1'] / r1['seconds']['zero'],
+                      '<', 1, '×')]},
+        'language reward costs little': {'paper': 'the language-consistency reward costs a slight degradation (§2.3.2)',
+                                         'conditions': [
+            Condition('pass@1 without the language reward − with it',
+                      diff(('stage 2 without language reward', 'pass@1'), ('R1 stage 2 (reasoning RL)', 'pass@1')), '<=', 0.02)]},
+        'R1 reads in one language': {'paper': 'the cold start and the language reward make R1 readable (§2.3)',
+                                     'conditions': [
+            Condition('R1 (stage 4) language mixing', lambda: metric(S4, 'language_mixing'), '<', 0.02, '%')]},
+        'R1 beats R1-Zero': {'paper': 'R1 ends above R1-Zero: AIME pass@1 79.8% against 71.0% (Table 4)', 'conditions': [
+            Condition('R1 (stage 4) pass@1 − R1-Zero pass@1', diff((S4, 'pass@1'), (Z, 'pass@1')), '>=', 0.03)]},
+        'distillation lifts the student': {'paper': 'SFT on R1\'s samples makes small models strong reasoners (Table 5)',
+                                           'conditions': [
+            Condition('distilled (SFT) pass@1 − student base pass@1', diff((SFT, 'pass@1'), ('student base', 'pass@1')),
+                      '>=', 0.10)]},
+        'distillation beats RL on the small model': {'paper': 'Qwen-32B: distilled 72.6% against RL 47.0% AIME pass@1 '
+                                                             '(Table 6)', 'conditions': [
+            Condition('distilled (SFT) pass@1 − RL-only pass@1, equal time', diff((SFT, 'pass@1'), (rl_only, 'pass@1')),
+                      '>=', 0.10),
+            Condition(f"distilled (SFT) pass@1 − RL-only pass@1, {distill['rl_checkpoints'][rl_long]['times']:g}× the time",
+                      diff((SFT, 'pass@1'), (rl_long, 'pass@1')), '>', 0)]},
+    }
+
+
+def findings_table(r1: dict | None = None, distill: dict | None = None) -> str:
+    "Every finding as a Markdown row: what the paper reports, what the book measures, met or not met."
+    rows = ['| finding | the paper | here (the rule) | verdict |', '|---|---|---|---|']
+    for name, f in findings(r1, distill).items():
+        v, shown = verdict(*f['conditions'])
+        rows.append(f"| {name} | {f['paper']} | {shown} | **{v}** |")
+    return '\n'.join(rows)
+
+
 # %% ../nbs/12_report.ipynb #97165bde
 _TABLE_NOTE = ('(rates in %, 95% bootstrap intervals over problems; mean length in tokens; measured on this project\'s '
                '2-core machines with {threads} torch thread{s}{load}.)')
@@ -151,27 +305,44 @@ def _rows(table: str, names: list[str]) -> str:
     return '\n'.join(lines[:2] + [l for l in lines[2:] if l.split('|')[1].strip() in names])
 
 
+def _f(x: float) -> str: return f'{100 * x:.1f}%'
+
+
+def _by_task(summaries: dict[str, dict], name: str) -> str:
+    "`arithmetic 62.2%, countdown 72.9%`: one row's pass@1 on each task."
+    return ', '.join(f'{task} {pct(rows[name])}' for task, rows in summaries.items())
+
+
 def zero_block(r1: dict) -> str:
-    "The README's R1-Zero table and findings, from the R1-Zero stage of `r1repro r1`."
-    s, br = r1['summaries'], r1['breakdown']
-    base, zero = s['base'], s['R1-Zero']
-    levels = br['R1-Zero']['levels']
-    reflect = behaviour_change(base['reflection']['value'], zero['reflection']['value'])
-    vote = 100 * (zero['cons@k']['value'] - zero['pass@1']['value'])
+    "The README's R1-Zero table and findings, task by task, from the R1-Zero stage of `r1repro r1`."
+    by, br = r1['by_task'], r1['breakdown']
+    check = {name: br[name]['checking'] for name in ('base', 'R1-Zero')}
+    table = _rows(r1['task_table'], [f'{name} · {task}' for task in by for name in ('base', 'R1-Zero')])
+    accuracy = '; '.join(f"{task} {pct(rows['base'])} → {pct(rows['R1-Zero'])} ({overlap(rows['base'], rows['R1-Zero'])})"
+                         for task, rows in by.items())
+    votes = ', '.join(f"{task} {100 * (rows['R1-Zero']['cons@k']['value'] - rows['R1-Zero']['pass@1']['value']):+.1f}"
+                      for task, rows in by.items())
+    checking = '; '.join(
+        f"{task}: {_f(check['base'][task]['verification'])} → {_f(after['verification'])} of responses verify "
+        f"({behaviour_change(check['base'][task]['verification'], after['verification'])}), {_f(after['revised'])} revise "
+        f"after a failed check" + (f" and {_f(after['revised_accuracy'])} of those end right" if after['revised'] else '') +
+        f", {check['base'][task]['attempts']:.2f} → {after['attempts']:.2f} attempts per response"
+        for task, after in check['R1-Zero'].items())
+    lengths = ', '.join(f"{task} {rows['base']['length']['value']:.0f} → {rows['R1-Zero']['length']['value']:.0f}"
+                        for task, rows in by.items())
     return '\n'.join([
-        _rows(r1['table'], ['base', 'R1-Zero']), '',
+        table, '',
         _note(r1) + ' R1-Zero trained for '
         f"{r1['seconds']['zero'] / 60:.1f} minutes (the periodic held-out evaluations included) in the `r1repro r1` run "
-        'whose R1-Zero stage is this recipe.', '',
-        f"pass@1 goes from {pct(base)} to {pct(zero)} ({overlap(base, zero)}) and responses from "
-        f"{base['length']['value']:.0f} to {zero['length']['value']:.0f} tokens: RL makes the model work instead of guess "
-        'and sharpens the arithmetic it half knew (' +
-        ', '.join(f'{name} {100 * v:.0f}%' for name, v in levels.items()) + ' after training). '
-        f"Majority voting adds {vote:+.1f} points (cons@16 {pct(zero, 'cons@k')} against pass@1 {pct(zero)}): most "
-        f"remaining errors repeat across a problem's samples. Self-checking {reflect} "
-        f"({100 * base['reflection']['value']:.1f}% of the base model's samples, {100 * zero['reflection']['value']:.1f}% "
-        "after). The R1-Zero chapter (`nbs/07_zero.ipynb`) measures why, and which of the paper's findings do not show "
-        'at this scale.'])
+        'whose R1-Zero stage is this recipe: arithmetic and Countdown prompts half and half.', '',
+        f"- **Accuracy**, pass@1: {accuracy}. By arithmetic level after training: " +
+        ', '.join(f'{name} {100 * v:.0f}%' for name, v in br['R1-Zero']['levels'].items()) + '.',
+        f"- **Checking, after RL** (the base model's rate → R1-Zero's, held-out, temperature 0.6): {checking}.",
+        f"- **Thinking grows**: mean response length in tokens, {lengths}.",
+        f"- **Majority voting** (cons@16 minus pass@1, points): {votes}.",
+        'The R1-Zero chapter (`nbs/07_zero.ipynb`) draws the training curves, measures whether checking pays, and prints '
+        'the aha transcript.'])
+
 
 # %% ../nbs/12_report.ipynb #6aa1c1af
 def r1_block(r1: dict, distill: dict) -> str:
@@ -179,11 +350,14 @@ def r1_block(r1: dict, distill: dict) -> str:
     s, d, sec = r1['summaries'], distill['summaries'], r1['seconds']
     zero, cold, st2, st2_nl, st4 = (s[k] for k in ('R1-Zero', 'cold start (stage 1)', 'R1 stage 2 (reasoning RL)',
                                                   'stage 2 without language reward', 'R1 stage 4 (all-scenario RL)'))
-    rl_name = next(k for k in d if k.startswith('student RL-only'))
-    sft_s, kd_s, rl_s = d['student distilled (SFT)'], d['student distilled (KD, forward)'], d[rl_name]
+    rl_runs = distill['rl_checkpoints']  # row name -> {'times', 'steps', ...}: the equal-time control first
+    rl_name, rl_long = list(rl_runs)[0], list(rl_runs)[-1]
+    sft_s, kd_s, rl_s, rl3_s = (d[k] for k in ('student distilled (SFT)', 'student distilled (KD, forward)', rl_name, rl_long))
+    tz, td = r1['by_task'], distill['by_task']
     cost = r1['rejection']['api_cost']
     teacher = distill['teacher_samples']['api_cost']
-    distill_minutes = sum(distill['seconds'].values()) / 60
+    distill_minutes = (sum(v for k, v in distill['seconds'].items() if not k.startswith('student RL-only') and
+                           isinstance(v, (int, float))) + max(r['seconds'] for r in rl_runs.values())) / 60  # one RL run
     lines = [
         distill['table'], '',
         _note(r1) +
@@ -192,20 +366,22 @@ def r1_block(r1: dict, distill: dict) -> str:
         "(its evaluations not included).", '',
         f"- **The cold start ends {compare(zero, cold)} R1-Zero after {sec['stage1'] / 60:.1f} minutes of SFT, against "
         f"{sec['zero'] / 60:.1f} of RL**: fine-tuning on {r1['recipe']['cold_start_examples']} "
-        f"curated chains of thought lifts pass@1 from {pct(s['base'])} to {pct(cold)} "
+        f"curated chains of thought lifts pass@1 (both tasks pooled) from {pct(s['base'])} to {pct(cold)} "
         f"(R1-Zero: {pct(zero)}; {overlap(zero, cold)}) and language mixing from "
         f"{100 * s['base']['language_mixing']['value']:.1f}% to {100 * cold['language_mixing']['value']:.1f}%. "
         "`nbs/10_r1.ipynb` plots both on held-out accuracy against training minutes.",
         f"- **R1 ends {compare(zero, st4)} R1-Zero**: stage 4 reaches {pct(st4)} pass@1 against {pct(zero)} "
-        f"({points(zero, st4):+.1f} points; {overlap(zero, st4)}), cons@16 {pct(st4, 'cons@k')} against "
-        f"{pct(zero, 'cons@k')}. Reasoning RL after the cold start moves pass@1 {points(cold, st2):+.1f} points "
+        f"({points(zero, st4):+.1f} points; {overlap(zero, st4)}; by task: R1 {_by_task(tz, 'R1 stage 4 (all-scenario RL)')}, "
+        f"R1-Zero {_by_task(tz, 'R1-Zero')}), cons@16 {pct(st4, 'cons@k')} against {pct(zero, 'cons@k')}, language "
+        f"mixing {pct(st4, 'language_mixing')}. Reasoning RL after the cold start moves pass@1 {points(cold, st2):+.1f} points "
         f"({pct(cold)} → {pct(st2)}); without the language reward stage 2 ends at {pct(st2_nl)}.",
         f"- **Distillation {'beats' if points(rl_s, sft_s) >= 1 else 'does not beat'} RL on the small model**: "
         f"`student-base` fine-tuned on the R1 model's samples reaches {pct(sft_s)} pass@1 (logit distillation "
         f"{pct(kd_s)}); the same student trained by GRPO with the R1-Zero recipe for the same wall time "
-        f"({distill['rl_steps']} GRPO steps) reaches {pct(rl_s)} ({points(rl_s, sft_s):+.1f} points; "
-        f"{overlap(rl_s, sft_s)}). The paper's Table 6 gap needs a teacher whose behaviours the student cannot find "
-        'by RL in its budget.',
+        f"({rl_runs[rl_name]['steps']} GRPO steps) reaches {pct(rl_s)} ({points(rl_s, sft_s):+.1f} points; "
+        f"{overlap(rl_s, sft_s)}), and with {rl_runs[rl_long]['times']:g}× the time ({rl_runs[rl_long]['steps']} steps) "
+        f"{pct(rl3_s)} ({points(rl3_s, sft_s):+.1f} points). By task: distilled {_by_task(td, 'student distilled (SFT)')}; "
+        f"RL-only {_by_task(td, rl_name)}; RL-only at {rl_runs[rl_long]['times']:g}× {_by_task(td, rl_long)}.",
         f"- **What it would cost for real**: stage 3's {cost['samples']:,} samples would cost ${cost['usd_with_cache']:.2f} "
         f"at DeepSeek-R1's API prices, ${cost['usd_per_kept_sample']:.4f} per kept sample, about "
         f"${cost['usd_for_paper_reasoning_samples']:,.0f} for the ~{cost['paper_reasoning_samples'] // 1000}k reasoning "
@@ -222,7 +398,7 @@ def data_block(distill: dict, checkpoints: Path | None = None) -> str:
     student = distill['summaries']['student base']
     line = lambda m, preset: (f"- `{m}`: {info[m]['parameters'] / 1e6:.2f}M parameters, pretrained on "
                               f"{info[m]['tokens_seen'] / 1e6:.1f}M tokens in {info[m]['seconds'] / 60:.1f} min "
-                              f"(`r1repro pretrain --preset {preset} --seed 0`; one torch thread)")
+                              f"(`r1repro pretrain --preset {preset} --seed 0`; two torch threads)")
     return '\n'.join([line('tiny-base', 'tiny') + ': the base model of every recipe.',
                       line('student-base', 'student') + f": the smaller model the distillation chapter teaches "
                       f"(held-out pass@1 {pct(student)}, pass@16 {pct(student, 'pass@k')}).",
