@@ -25,22 +25,25 @@ from .trainer import GRPOConfig, GRPOTrainer, plot_training
 from .zero import ZERO_TASKS, ZeroConfig, zero_grpo_config
 
 # %% auto #0
-__all__ = ['STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
+__all__ = ['PERIODIC_EVAL', 'STAGES', 'ROW_NAMES', 'stage2_grpo_config', 'stage4_grpo_config', 'R1Config', 'stage1_cold_start',
            'stage2_reasoning_rl', 'stage3_rejection_sft', 'stage4_all_rl', 'steps_to_reach', 'final_level',
            'stage_settings', 'evaluate_run', 'run_r1', 'r1_pipeline', 'r1_results', 'heldout_by_minutes']
 
 # %% ../nbs/10_r1.ipynb #32a9c396
+PERIODIC_EVAL = EvalConfig(task=ZERO_TASKS, n=64, k=4)  # stages 2 and 4: a quarter of each held-out set every 20 steps
+
+
 def stage2_grpo_config(**overrides) -> GRPOConfig:
     "Stage 2: R1-Zero's GRPO settings (a smaller learning rate and batch) plus the language-consistency reward."
     return zero_grpo_config(**{'rewards': {'accuracy': 1.0, 'format': 0.5, 'language': 0.5}, 'lr': 5e-5,
-                               'prompts_per_step': 8, **overrides})
+                               'prompts_per_step': 8, 'eval_config': PERIODIC_EVAL, **overrides})
 
 
 def stage4_grpo_config(**overrides) -> GRPOConfig:
     "Stage 4: every task, rule rewards for reasoning, `concise` for look-up questions."
     return zero_grpo_config(**{'tasks': {'arithmetic': 0.4, 'countdown': 0.4, 'facts': 0.2},
                                'rewards': {'accuracy': 1.0, 'format': 0.5, 'language': 0.5, 'concise': 0.5},
-                               'lr': 5e-5, 'prompts_per_step': 8, **overrides})
+                               'lr': 5e-5, 'prompts_per_step': 8, 'eval_config': PERIODIC_EVAL, **overrides})
 
 
 @dataclass
