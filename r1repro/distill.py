@@ -109,7 +109,7 @@ class DistillConfig:
     "Distillation of the R1 model into a smaller student, and the RL-only baseline."
     teacher: str = 'runs/r1/stage4/checkpoint'  # the final R1 checkpoint (`r1repro r1`)
     student: str = 'student-base'
-    prompts: dict = field(default_factory=lambda: {'arithmetic': 384, 'countdown': 384})  # R1-Zero's half and half
+    prompts: dict = field(default_factory=lambda: {'arithmetic': 320, 'countdown': 320})  # R1-Zero's half and half
     rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4, seed=1))
     non_reasoning_examples: int = 100
     sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=2e-3))
