@@ -238,7 +238,7 @@ def findings(r1: dict | None = None, distill: dict | None = None) -> dict[str, d
                       lambda: length_growth(r1['curves']['zero'])['ratio'], '>=', 1.3, '×')]},
         'reflection emerges': {'paper': 'reflection on earlier steps appears by itself during RL: the "aha moment" '
                                         '(Table 3)', 'conditions': [
-            Condition('Countdown responses that verify, R1-Zero / base', lambda: verify(Z) / verify(B), '>=', 3, '×'),
+            Condition('Countdown responses that verify, R1-Zero − 3 × base', lambda: verify(Z) - 3 * verify(B), '>=', 0),  # base may be 0
             Condition('Countdown responses that verify, R1-Zero', lambda: verify(Z), '>=', 0.25, '%'),
             Condition('Countdown verification in training, last 10% of steps / around 10%',
                       lambda: length_growth(r1['curves']['zero'], key='countdown/verification')['ratio'], '>=', 2, '×'),
