@@ -339,7 +339,7 @@ def zero_block(r1: dict) -> str:
         ', '.join(f'{name} {100 * v:.0f}%' for name, v in br['R1-Zero']['levels'].items()) + '.',
         f"- **Checking, after RL** (the base model's rate → R1-Zero's, held-out, temperature 0.6): {checking}.",
         f"- **Thinking grows**: mean response length in tokens, {lengths}.",
-        f"- **Majority voting** (cons@16 minus pass@1, points): {votes}.",
+        f"- **Majority voting** (cons@16 minus pass@1, points): {votes}.", '',
         'The R1-Zero chapter (`nbs/07_zero.ipynb`) draws the training curves, measures whether checking pays, and prints '
         'the aha transcript.'])
 
