@@ -35,7 +35,8 @@ def test_zero_runs_and_resumes(tmp_path):
     run_dir = tmp_path / 'zero'
     out = run('zero', '--steps', '2', '--eval-n', '4', '--run-dir', str(run_dir))
     assert out.returncode == 0, out.stderr
-    assert '| base |' in out.stdout and '| R1-Zero |' in out.stdout
+    for task in ('arithmetic', 'countdown'):  # the recipe trains and evaluates both, each reported apart
+        assert f'| base · {task} |' in out.stdout and f'| R1-Zero · {task} |' in out.stdout
     for name in ('metrics.jsonl', 'eval_before.jsonl', 'eval_after.jsonl', 'results.md', 'plots/training.png',
                  'plots/before_after.png', 'checkpoint/model.safetensors', 'checkpoint/trainer_state.pt'):
         assert (run_dir / name).exists(), name
