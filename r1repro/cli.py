@@ -139,8 +139,8 @@ def _cmd_r1(args) -> int:
 
 def _cmd_distill(args) -> int:
     from r1repro.distill import DistillConfig, run_distill
-    cfg = DistillConfig(eval=_eval_config(args, DistillConfig().eval), **{k: v for k, v in dict(teacher=args.teacher, student=args.student,
-                                                                          kd_kind=args.kd_kind).items() if v is not None})
+    given = dict(teacher=args.teacher, student=args.student, kd_kind=args.kd_kind)
+    cfg = DistillConfig(eval=_eval_config(args, DistillConfig().eval), **{k: v for k, v in given.items() if v is not None})
     if not Path(cfg.teacher).exists():
         if args.teacher: raise FileNotFoundError(f'no teacher checkpoint at {cfg.teacher}')
         print(f'no teacher at {cfg.teacher}: running `r1repro r1` first to make one')

@@ -240,7 +240,7 @@ def make_signed_countdown(rng: random.Random, difficulty: int = 1) -> Problem:
         if target >= 1 and target not in numbers: break
     expr = signed_expression(numbers, pattern)
     a, b, c = numbers
-    middle = signed_value([a, b, 0], pattern[0] + '+')
+    middle = a + b if pattern[0] == '+' else a - b
     steps = [f'{a}{pattern[0]}{b}={middle}', f'{middle}{pattern[1]}{c}={target}']
     shown = ', '.join(map(str, numbers))
     return Problem(prompt=f'Use {shown} to make {target}.', answer=expr, task='countdown', difficulty=1,

@@ -141,14 +141,15 @@ def length_growth(history: list[dict], key: str = 'length') -> dict:
     def mean(window):  # steps where `key` is None (a task the step did not draw) do not count
         values = [h[key] for h in history[window] if h.get(key) is not None]
         return sum(values) / len(values) if values else None
-    return {'at_10pct': mean(early), 'last_10pct': mean(late),
-            'ratio': mean(late) / mean(early) if mean(early) and mean(late) is not None else None,  # a rate can start at 0
+    at_10pct, last_10pct = mean(early), mean(late)
+    return {'at_10pct': at_10pct, 'last_10pct': last_10pct,
+            'ratio': last_10pct / at_10pct if at_10pct and last_10pct is not None else None,  # a rate can start at 0
             'windows': (early, late)}  # which steps each mean covers, for `plot_length`
 
 
 def plot_length(history: list[dict], window: int = 10,
                 keys: tuple[str, ...] = ('length',),  # the columns to plot (e.g. per-task `countdown/length`)
-                ylabel: str = 'mean response length (tokens)'):
+                ):
     "Mean response length over training steps (the paper's Figure 3), with `length_growth`'s two windows marked."
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.2))
@@ -159,12 +160,11 @@ def plot_length(history: list[dict], window: int = 10,
         name = f'{key}: ' if len(keys) > 1 else ''
         ax.plot(steps, values, color=color, alpha=0.25, lw=1, label=f'{name}per step')
         ax.plot(steps, _smooth(values, window), color=color, label=f'{name}{window}-step mean')
-        ratio = length_growth(history, key)['ratio']
-        ratios.append(name + (f'{ratio:.2f}x' if ratio is not None else 'n/a'))
-    for w in length_growth(history)['windows']:
-        span = [h['step'] for h in history[w]]
-        ax.axvspan(span[0], span[-1], color='grey', alpha=0.15)
+        g = length_growth(history, key)
+        ratios.append(name + (f"{g['ratio']:.2f}x" if g['ratio'] is not None else 'n/a'))
+    for w in g['windows']:  # the same steps for every key
+        ax.axvspan(history[w][0]['step'], history[w][-1]['step'], color='grey', alpha=0.15)
     ax.set_title('last 10% / around 10%: ' + ', '.join(ratios), fontsize=9)
-    ax.set_xlabel('step'); ax.set_ylabel(ylabel); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+    ax.set_xlabel('step'); ax.set_ylabel('mean response length (tokens)'); ax.grid(alpha=0.3); ax.legend(fontsize=7)
     plt.close(fig)
     return fig
