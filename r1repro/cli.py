@@ -221,7 +221,7 @@ def add_recipe_commands(sub) -> None:
     p.add_argument('--beta', type=float, help='KL weight (default 0: no reference model)')
     p.add_argument('--prompts-per-step', type=int, help='B, prompts per GRPO step (default 16)')
     p.add_argument('--group-size', type=int, help='G, completions per prompt (default 8)')
-    p.add_argument('--max-new-tokens', type=int, help='completion length limit during training (default 160)')
+    p.add_argument('--max-new-tokens', type=int, help='completion length limit during training (default: the recipe\'s, 448)')
     p.add_argument('--seed', type=int)
     p.add_argument('--eval-n', type=int, help='evaluate on N held-out problems only, evenly spaced over the levels')
     p.add_argument('--run-dir', default='runs/zero')
