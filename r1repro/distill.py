@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .evaluate import plot_summary, summarize, summary_table
+from .evaluate import plot_summary, summaries_by_task, summarize, summary_table, task_table
 from .model import load_model, save_checkpoint
 from .r1 import evaluate_run
 from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_examples, non_reasoning_examples,
@@ -190,8 +190,7 @@ def distill_students(cfg: DistillConfig, run_dir: Path, progress: bool = True) -
     for name, out in eval_files.items():
         evals[name] = ev(cfg.student if name == 'student base' else Path(run_dir / out).parent / 'checkpoint', out)
     summaries = {k: summarize(v, k=cfg.eval.k) for k, v in evals.items()}  # both held-out sets pooled
-    by_task = {task: {k: summarize([r for r in v if r['task'] == task], k=cfg.eval.k) for k, v in evals.items()}
-               for task in cfg.eval.tasks}
+    by_task = summaries_by_task(evals, k=cfg.eval.k)
     # the R1 rows, when the teacher comes from an `r1repro r1` run directory
     r1_results = Path(cfg.teacher).parent.parent / 'results.json'
     r1_rows = read_json(r1_results)['summaries'] if r1_results.exists() else {}
@@ -199,8 +198,7 @@ def distill_students(cfg: DistillConfig, run_dir: Path, progress: bool = True) -
     sft_pass = summaries['student distilled (SFT)']['pass@1']['value']
     for name, r in rl_checkpoints.items(): r['sft_minus_rl_points'] = 100 * (sft_pass - summaries[name]['pass@1']['value'])
     equal = next(r for r in rl_checkpoints.values() if r['times'] == min(cfg.rl_time))  # the equal-time control (1×)
-    res = {'table': table, 'task_table': summary_table({f'{name} · {task}': s for task, rows in by_task.items()
-                                                        for name, s in rows.items()}),
+    res = {'table': table, 'task_table': task_table(by_task),
            'summaries': summaries, 'by_task': by_task, 'seconds': seconds, 'rl_checkpoints': rl_checkpoints,
            'rl_steps': equal['steps'], 'sft_minus_rl_points': equal['sft_minus_rl_points'], 'eval_files': eval_files,
            'torch_threads': torch.get_num_threads(), 'run_dir': str(run_dir)}

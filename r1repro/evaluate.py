@@ -13,9 +13,9 @@ import numpy as np
 # %% auto #0
 __all__ = ['RESULT_KEYS', 'METRICS', 'REFLECTION_RE', 'CHECK_RE', 'FAILED_RE', 'OUTCOMES', 'check_rows', 'group_by_problem',
            'pass_at_k', 'majority_vote', 'per_problem_metrics', 'bootstrap_ci', 'reflection_rate',
-           'mean_length_by_correctness', 'summarize', 'summary_table', 'plot_summary', 'plot_lengths', 'plot_pass_at_k',
-           'normalize_vote', 'score_completions', 'check_outcome', 'revision_table', 'paired_gap', 'gap_verdict',
-           'attempt_count', 'aha_example']
+           'mean_length_by_correctness', 'summarize', 'summary_table', 'summaries_by_task', 'task_table',
+           'plot_summary', 'plot_lengths', 'plot_pass_at_k', 'normalize_vote', 'score_completions', 'check_outcome',
+           'revision_table', 'paired_gap', 'gap_verdict', 'attempt_count', 'aha_example']
 
 # %% ../nbs/02_evaluate.ipynb #f1323ff1
 import matplotlib.pyplot as plt
@@ -196,6 +196,21 @@ def summary_table(summaries: dict[str, dict],  # run name -> `summarize(rows)`
         cells = [_cell(s[m], percent=m != 'length') for m, _ in _TABLE_COLUMNS]
         lines.append('| ' + ' | '.join([str(name)] + cells) + ' |')
     return '\n'.join(lines)
+
+# %% ../nbs/02_evaluate.ipynb #6a850784
+def summaries_by_task(runs: dict[str, list[dict]],  # run name -> its results table
+                      k: int = 16) -> dict[str, dict[str, dict]]:
+    "`{task: {run name: summary}}`: each run's rows summarised task by task."
+    out = {}
+    for name, rows in runs.items():
+        for task, s in summarize(rows, k=k, by='task').items(): out.setdefault(task, {})[name] = s
+    return out
+
+
+def task_table(by_task: dict[str, dict[str, dict]]) -> str:
+    "`summary_table` with a row per task and run, named `run · task`."
+    return summary_table({f'{name} · {task}': s for task, rows in by_task.items() for name, s in rows.items()})
+
 
 # %% ../nbs/02_evaluate.ipynb #520e5808
 _PLOT_METRICS = ('pass@1', 'cons@k', 'pass@k', 'format', 'language_mixing')  # the rates `plot_summary` draws

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from .evaluate import plot_summary, summarize, summary_table
+from .evaluate import plot_summary, summaries_by_task, summarize, summary_table, task_table
 from .model import load_model
 from .rejection import (RejectionConfig, acceptance_summary, api_cost, kept_examples, non_reasoning_examples,
                                plot_acceptance, rejection_sample, summary_markdown)
@@ -228,10 +228,8 @@ def _history(d: Path) -> list[dict]:
 def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float, evals: dict) -> dict:
     "The results table, the cold-start comparison and plots, from a finished run directory."
     summaries = {ROW_NAMES[k]: summarize(v, k=cfg.eval.k) for k, v in evals.items()}  # both held-out sets pooled
-    by_task = {task: {ROW_NAMES[k]: summarize([r for r in v if r['task'] == task], k=cfg.eval.k) for k, v in evals.items()}
-               for task in cfg.eval.tasks}  # each task apart, as R1-Zero's chapter reports it
-    table = summary_table(summaries)
-    task_table = summary_table({f'{name} · {task}': s for task, rows in by_task.items() for name, s in rows.items()})
+    by_task = summaries_by_task({ROW_NAMES[k]: v for k, v in evals.items()}, k=cfg.eval.k)  # as R1-Zero's chapter reports
+    table, by_task_table = summary_table(summaries), task_table(by_task)
     cold = {}
     zero_hist, stage2_hist = _history(run_dir / 'zero'), _history(run_dir / 'stage2')
     if zero_hist and stage2_hist:
@@ -248,12 +246,12 @@ def r1_results(run_dir: Path, cfg: R1Config, seconds: dict, total_seconds: float
             run_dir / 'plots' / f'training_{name}.png', dpi=110, bbox_inches='tight')
     heldout = {name: RunDir(run_dir / name).history(name='heldout.jsonl')  # the periodic evaluations (Figure 2's curve)
                for name in ('zero', 'stage2', 'stage2_no_language', 'stage4')}
-    res = {'table': table, 'task_table': task_table, 'summaries': summaries, 'by_task': by_task, 'cold_start': cold, 'seconds': seconds,
+    res = {'table': table, 'task_table': by_task_table, 'summaries': summaries, 'by_task': by_task, 'cold_start': cold, 'seconds': seconds,
            'total_seconds': round(total_seconds, 1), 'heldout': heldout, 'torch_threads': torch.get_num_threads(),
            'max_load': max((v['load'] for v in read_json(run_dir / 'done.json').values() if 'load' in v), default=None)
            if (run_dir / 'done.json').exists() else None, 'cpus': os.cpu_count(),
            'run_dir': str(run_dir)}
-    (run_dir / 'results.md').write_text(table + '\n\nBy task:\n\n' + task_table + '\n')
+    (run_dir / 'results.md').write_text(table + '\n\nBy task:\n\n' + by_task_table + '\n')
     write_json(res, run_dir / 'results.json')
     return res
 
