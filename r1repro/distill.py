@@ -112,8 +112,9 @@ class DistillConfig:
     prompts: dict = field(default_factory=lambda: {'arithmetic': 320, 'countdown': 320})  # R1-Zero's half and half
     rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4, seed=1))
     non_reasoning_examples: int = 100
-    sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=2e-3))
-    kd: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=2e-3))
+    # a few hundred kept samples, not the paper's 800k: many passes over them
+    sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=12, batch_size=16, lr=2e-3))
+    kd: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=12, batch_size=16, lr=2e-3))  # the same passes as (a)
     kd_kind: str = 'forward'
     kd_temperature: float = 1.0
     rl: GRPOConfig = field(default_factory=lambda: zero_grpo_config(eval_every=0))  # its wall-time budget buys training only
