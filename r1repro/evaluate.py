@@ -13,7 +13,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['RESULT_KEYS', 'METRICS', 'REFLECTION_RE', 'CHECK_RE', 'FAILED_RE', 'OUTCOMES', 'check_rows', 'group_by_problem',
            'pass_at_k', 'majority_vote', 'per_problem_metrics', 'bootstrap_ci', 'reflection_rate',
-           'mean_length_by_correctness', 'summarize', 'summary_table', 'summaries_by_task', 'task_table',
+           'mean_length_by_correctness', 'summarize', 'summary_table', 'summaries_by_task', 'task_rows', 'task_table',
            'plot_summary', 'plot_lengths', 'plot_pass_at_k', 'normalize_vote', 'score_completions', 'check_outcome',
            'revision_table', 'paired_gap', 'gap_verdict', 'attempt_count', 'aha_example']
 
@@ -207,9 +207,14 @@ def summaries_by_task(runs: dict[str, list[dict]],  # run name -> its results ta
     return out
 
 
+def task_rows(by_task: dict[str, dict[str, dict]]) -> dict[str, dict]:
+    "`{'run · task': summary}`: the task-first summaries flattened, one entry per run and task (for tables and plots)."
+    return {f'{name} · {task}': s for task, rows in by_task.items() for name, s in rows.items()}
+
+
 def task_table(by_task: dict[str, dict[str, dict]]) -> str:
     "`summary_table` with a row per task and run, named `run · task`."
-    return summary_table({f'{name} · {task}': s for task, rows in by_task.items() for name, s in rows.items()})
+    return summary_table(task_rows(by_task))
 
 
 # %% ../nbs/02_evaluate.ipynb #520e5808

@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .evaluate import plot_lengths, plot_summary, summaries_by_task, task_table
+from .evaluate import plot_lengths, plot_summary, summaries_by_task, summary_table, task_rows
 from .model import load_model
 from .rollouts import EvalConfig, evaluate_checkpoint
 from .runfiles import RunDir, changed_fields, from_dict, read_json, read_jsonl, write_json, write_jsonl
@@ -107,8 +107,8 @@ def zero_run(cfg: ZeroConfig, run: RunDir, resume: bool, progress: bool) -> dict
     rows = evaluate_checkpoint(trainer.model, trainer.tokenizer, cfg.eval, progress=progress)
     write_jsonl(rows, run_dir / 'eval_after.jsonl')
     summaries = summaries_by_task({'base': base_rows, 'R1-Zero': rows}, k=cfg.eval.k)  # each task apart
-    flat = {f'{name} · {task}': s for task, by_name in summaries.items() for name, s in by_name.items()}
-    table = task_table(summaries)
+    flat = task_rows(summaries)
+    table = summary_table(flat)
     (run_dir / 'results.md').write_text(table + '\n')
     plot_summary(flat).savefig(run_dir / 'plots' / 'before_after.png', dpi=110, bbox_inches='tight')
     plot_lengths(rows).savefig(run_dir / 'plots' / 'lengths_after.png', dpi=110, bbox_inches='tight')
