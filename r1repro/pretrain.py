@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .loop import get_lr
 from .model import build_model, count_parameters, save_checkpoint
-from .solutions import WORDS, arithmetic_solution, countdown_solution, fact_sentence, facts_solution
+from .solutions import WORDS, arithmetic_solution, countdown_solution, fact_sentence, facts_solution, times_table_facts
 from .tasks import FACT_ATTRIBUTES, Problem, format_prompt, knowledge_base, train_problems
 
 # %% auto #0
@@ -27,9 +27,10 @@ __all__ = ['CorpusMix', 'textbook_mix', 'make_document', 'make_corpus', 'Pretrai
 class CorpusMix:
     "What a pretraining corpus is made of."
     tasks: dict = field(default_factory=lambda: {'arithmetic': 0.50, 'countdown': 0.24, 'facts': 0.14, 'statements': 0.12})
-    styles: dict = field(default_factory=lambda: {'guess': 0.60, 'step': 0.32, 'reflect': 0.08})
+    styles: dict = field(default_factory=lambda: {'guess': 0.66, 'step': 0.26, 'reflect': 0.08})
     languages: dict = field(default_factory=lambda: {'en': 0.70, 'ru': 0.18, 'mixed': 0.12})
     slip_rate: float = 0.1  # share of step-by-step solutions with an unnoticed slip
+    tables: float = 0.06  # share of documents that are times-table facts (`times_table_facts`), drawn before the task
     template: str = 'compact'
 
 
@@ -45,6 +46,7 @@ def _pick(rng: random.Random, weights: dict) -> str:
 
 def make_document(rng: random.Random, mix: CorpusMix, problems: dict[str, list[Problem]]) -> tuple[str, dict]:
     "One corpus document and what it is (task, style, language)."
+    if rng.random() < mix.tables: return times_table_facts(rng), {'task': 'tables'}
     task = _pick(rng, mix.tasks)
     if task == 'statements':
         kb = knowledge_base()

@@ -12,7 +12,7 @@ from .tasks import SIGN_PATTERNS, Problem, knowledge_base, signed_expression
 # %% auto #0
 __all__ = ['WORDS', 'STYLES', 'digits_lowest_first', 'column_work', 'chain_steps', 'chain_working', 'check_sentence',
            'inverse_check', 'checked_working', 'arithmetic_solution', 'countdown_attempt', 'countdown_solution',
-           'fact_sentence', 'facts_solution', 'cold_start_solution']
+           'times_table_facts', 'fact_sentence', 'facts_solution', 'cold_start_solution']
 
 # %% ../nbs/00b_solutions.ipynb #18d2e80f
 WORDS = {
@@ -33,7 +33,7 @@ def column_work(a: int, op: str, b: int,  # one operation; for '-' a >= b, for '
                 slip: int | None = None,  # index of a column to get wrong (None: no slip)
                 fix: bool = False,  # whether the slip is noticed and corrected
                 rng: random.Random | None = None) -> tuple[str, int]:
-    "The written working of `a op b` and the result it arrives at (wrong if a slip was not fixed)."
+    "The written working of `a op b`, the result so far after each column, and the result (wrong if a slip was not fixed)."
     rng = rng or random.Random(0)
     da, db = digits_lowest_first(a), (digits_lowest_first(b) if op != '*' else [b])
     steps, out, carry = [], [], 0
@@ -56,15 +56,16 @@ def column_work(a: int, op: str, b: int,  # one operation; for '-' a >= b, for '
             expr = f'{x}*{b}' + (f'+{carry}' if carry else '')
             value, digit, new_carry = p, p % 10, p // 10
             note = f" {w['carry']} {new_carry}" if new_carry else ''
-        if expr == f'{x}' and not note: steps.append(f'{x}')  # a lone digit: nothing to work out
+        if expr == f'{x}' and not note: step = f'{x}'  # a lone digit: nothing to work out
         elif i == slip:
             wrong = value + rng.choice([-2, -1, 1, 2]) if value > 1 else value + rng.choice([1, 2])
-            if fix: steps.append(f"{expr}={wrong}, {w['wait']} {expr}={value}{note}")
+            if fix: step = f"{expr}={wrong}, {w['wait']} {expr}={value}{note}"
             else:
-                steps.append(f'{expr}={wrong}' + (note if wrong >= 10 or op == '-' else ''))
+                step = f'{expr}={wrong}' + (note if wrong >= 10 or op == '-' else '')
                 digit = wrong % 10  # the wrong digit stays in the result
-        else: steps.append(f'{expr}={value}{note}')
+        else: step = f'{expr}={value}{note}'
         out.append(digit)
+        steps.append(f"{step} ({''.join(map(str, reversed(out)))})")  # the result so far, as it will be read
         carry = new_carry
     if carry: out.append(carry) if op != '*' else out.extend(digits_lowest_first(carry))
     result = int(''.join(map(str, reversed(out))))
@@ -142,11 +143,20 @@ def countdown_attempt(numbers: list[int],  # the three numbers, in the order giv
                       pattern: str,  # one of `SIGN_PATTERNS`
                       target: int,
                       langs: list[str],  # the language of each operation (the last one repeats)
+                      worked: dict | None = None,  # first operations an earlier attempt of a search worked: recalled, not redone
                       ) -> tuple[str, int]:
     "One candidate of the signed game, worked column by column: `'25+7-3 to make 29: 25+7: ... so 29.'` and its value."
     expression = signed_expression(numbers, pattern)
-    lines, value = chain_working(expression, langs)
+    steps = chain_steps(expression)
+    first = f'{steps[0][1]}{steps[1][0]}{steps[1][1]}'
+    if worked is not None and first in worked: lines, value = [f'{first}={worked[first]}.'], worked[first]
+    else: lines, value = chain_working(first, langs)
+    if worked is not None: worked[first] = value
+    for i, (op, n) in enumerate(steps[2:], start=1):
+        text, value = column_work(value, op, n, WORDS[langs[min(i, len(langs) - 1)]])
+        lines.append(text)
     return f"{expression} {WORDS[langs[0]]['make']} {target}: {' '.join(lines)}", value
+
 
 # %% ../nbs/00b_solutions.ipynb #edc81dd7
 def countdown_solution(p: Problem,  # a Countdown problem (`make_countdown`)
@@ -163,13 +173,26 @@ def countdown_solution(p: Problem,  # a Countdown problem (`make_countdown`)
         pattern = rng.choice(SIGN_PATTERNS)
         text, _ = countdown_attempt(numbers, pattern, target, langs)
         return f" <think> {text} </think> <answer>{signed_expression(numbers, pattern)}</answer>"
-    tries = []
+    tries, worked = [], {}
     for pattern in SIGN_PATTERNS:
-        text, value = countdown_attempt(numbers, pattern, target, langs)
+        text, value = countdown_attempt(numbers, pattern, target, langs, worked)
         hit = value == target
         tries.append(f"{w['attempt']} {text} {w['check']} {value} {w['versus']} {target} {w['ok'] if hit else w['no']}.")
         if hit: break
     return f" <think> {' '.join(tries)} </think> <answer>{signed_expression(numbers, pattern)}</answer>"
+
+# %% ../nbs/00b_solutions.ipynb #31cecc4f
+def times_table_facts(rng: random.Random, n: int = 12) -> str:
+    "A document of `n` one-digit multiplication facts as column working writes them, some with a carry: `'6*7=42, 9*6+1=55, ...'`."
+    facts = []
+    for _ in range(n):
+        x, b = rng.randint(0, 9), rng.randint(2, 9)  # a digit of the multiplicand, the one-digit multiplier
+        if rng.random() < 0.4:
+            carry = rng.randint(1, b - 1)  # what the column before can carry into x*b
+            facts.append(f'{x}*{b}+{carry}={x * b + carry}')
+        else: facts.append(f'{x}*{b}={x * b}')
+    return ', '.join(facts) + '.'
+
 
 # %% ../nbs/00b_solutions.ipynb #c1a2cd32
 def fact_sentence(name: str, attribute: str, value: str) -> str:
