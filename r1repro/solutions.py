@@ -86,9 +86,9 @@ def chain_working(expression: str,  # a left-to-right chain such as '37+48-12'
                   slip_at: int | None = None,  # the operation with a slip (None: no slip)
                   fix: bool = False,  # whether the slip is noticed and corrected
                   rng: random.Random | None = None) -> tuple[list[str], int]:
-    "The column working of each operation of a chain (one line each) and the result it arrives at."
+    "The working of a chain: the chain restated (if it has more than one operation), each operation's column work, the result."
     steps = chain_steps(expression)
-    result, lines = steps[0][1], []
+    result, lines = steps[0][1], [f'{expression}:'] if len(steps) > 2 else []  # each line copies from the one above
     for i, (op, n) in enumerate(steps[1:]):
         w = WORDS[langs[min(i, len(langs) - 1)]]
         slip_col = rng.randrange(len(str(result))) if i == slip_at else None
