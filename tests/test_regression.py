@@ -8,7 +8,9 @@ with `lr` now logged as the rate the step used rather than the next step's) when
 re-recorded twice, each time for a change meant to change these numbers: the eval-leakage fix (training pools exclude
 problems equivalent to held-out ones, e.g. `b+a` for a held-out `a+b`) changes the GRPO run's pool from its 95th problem
 on, and `tiny-base` was then rebuilt on the leakage-free corpus. Re-recorded a third time when `tiny-base` was rebuilt on
-the signed-Countdown corpus (issue 13: checks that can fail); the SFT and KD runs, on `micro` models, did not change."""
+the signed-Countdown corpus (issue 13: checks that can fail), and a fourth when it was rebuilt on world 2 (issue 13:
+column working that writes the result so far, restated chains, times tables); each time the SFT and KD runs, on
+`micro` models, did not change."""
 import json, subprocess, sys
 from pathlib import Path
 
