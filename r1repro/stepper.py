@@ -36,7 +36,7 @@ class PhaseOrderError(ValueError):
 def stepper_config(**overrides) -> GRPOConfig:
     "Settings sized for stepping by hand: 2 prompts x 4 completions, room for a worked solution, no warmup, a telling seed."
     base = dict(prompts_per_step=2, group_size=4, lr=1e-4, warmup_steps=1, problems_per_task=500,
-                max_new_tokens=160,  # tiny-base's worked solutions fit; a cut one scores 0 and would be pushed down
+                max_new_tokens=192,  # tiny-base's worked solutions fit; a cut one scores 0 and would be pushed down
                 seed=9,  # its first iteration: the right answers gain probability, the wrong ones lose it
                 rewards={'accuracy': 1.0, 'format': 0.5})
     return GRPOConfig(**{**base, **overrides})
