@@ -60,7 +60,7 @@ class R1Config:
     rejection_prompts: dict = field(default_factory=lambda: {'arithmetic': 800, 'countdown': 800})  # R1-Zero's half and half
     rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4))
     non_reasoning_examples: int = 200
-    stage3_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=2, batch_size=16, lr=1e-3))
+    stage3_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=1e-3))  # the paper's 2 are too few here
     stage4: GRPOConfig = field(default_factory=stage4_grpo_config)
     stage4_steps: int = 60
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(task=ZERO_TASKS))  # every checkpoint, both reasoning tasks
