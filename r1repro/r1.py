@@ -52,12 +52,12 @@ class R1Config:
     base: str = 'tiny-base'  # shipped name, preset or checkpoint directory
     zero: GRPOConfig = field(default_factory=zero_grpo_config)  # R1-Zero from the same base, for comparison
     zero_steps: int = field(default_factory=lambda: ZeroConfig().steps)  # R1-Zero's own length (0: skip R1-Zero)
-    cold_start_examples: int = 1000
+    cold_start_examples: int = 3000  # the paper's "thousands"; 1000 left stage 1 well below what 3000 reach
     cold_start_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=1e-3))
     stage2: GRPOConfig = field(default_factory=stage2_grpo_config)
     stage2_steps: int = 100
     language_ablation: bool = True  # also run stage 2 without the language reward (its accuracy cost)
-    rejection_prompts: dict = field(default_factory=lambda: {'arithmetic': 800, 'countdown': 800})  # R1-Zero's half and half
+    rejection_prompts: dict = field(default_factory=lambda: {'arithmetic': 2000, 'countdown': 2000})  # R1-Zero's half and half; kept set > the cold start's
     rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4))
     non_reasoning_examples: int = 200
     stage3_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=1e-3))  # the paper's 2 are too few here
