@@ -58,7 +58,7 @@ class R1Config:
     stage2_steps: int = 100
     language_ablation: bool = True  # also run stage 2 without the language reward (its accuracy cost)
     rejection_prompts: dict = field(default_factory=lambda: {'arithmetic': 2000, 'countdown': 2000})  # R1-Zero's half and half; kept set > the cold start's
-    rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4, max_tokens=448))  # up to the sampling cap: a full Countdown search is that long
+    rejection: RejectionConfig = field(default_factory=lambda: RejectionConfig(k=4, max_tokens=RejectionConfig().max_new_tokens))  # a full Countdown search is as long as the sampling cap
     non_reasoning_examples: int = 200
     stage3_sft: SFTConfig = field(default_factory=lambda: SFTConfig(epochs=3, batch_size=16, lr=1e-3))  # the paper's 2 are too few here
     stage4: GRPOConfig = field(default_factory=stage4_grpo_config)
